@@ -1,0 +1,26 @@
+//! Raft (Ongaro and Ousterhout, "In Search of an Understandable Consensus Algorithm",
+//! 2014), §5 in full, with pre-vote and check-quorum from Ongaro's thesis, and four
+//! deliberate bugs for teaching.
+
+pub mod invariants;
+pub mod log;
+pub mod message;
+pub mod node;
+pub mod note;
+pub mod settings;
+pub mod workload;
+
+pub use invariants::RaftChecker;
+pub use log::{Entry, Log};
+pub use message::{RaftMessage, RaftSummary};
+pub use node::RaftNode;
+pub use note::{Denial, RaftNote, RaftTimer, Role, StepDown};
+pub use settings::{Mutation, RaftSettings};
+
+/// A simulated Raft cluster.
+pub type RaftWorld = crate::sim::World<RaftNode>;
+
+/// The Raft world a scenario describes, at time 0.
+pub fn world(scenario: &crate::scenario::Scenario) -> RaftWorld {
+    RaftWorld::new(super::setup(scenario, scenario.raft.clone()))
+}

@@ -1,0 +1,127 @@
+//! What a user (or a script, or the chaos generator) can do to a running world.
+
+use std::fmt;
+
+use super::digest::{Digest, TraceHasher};
+use super::{MessageId, NodeId};
+
+/// One action of `SCENARIO.md`'s table. The page records the user's actions in this form
+/// and the scenario script replays them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The node stops; it keeps only its persistent state and its timers stop.
+    Crash { node: NodeId },
+    /// A crashed node starts again from its persistent state.
+    Restart { node: NodeId },
+    /// The node's election timer fires now.
+    Timeout { node: NodeId },
+    /// A client sends a command to that node.
+    Request { node: NodeId, value: String },
+    /// Replaces every link state: links between different groups are cut both ways.
+    /// Nodes in no group form one more group together.
+    Partition { groups: Vec<Vec<NodeId>> },
+    /// Every link works again.
+    Heal,
+    /// Cuts the one-way link `from → to`.
+    Cut { from: NodeId, to: NodeId },
+    /// Restores the one-way link `from → to`.
+    Repair { from: NodeId, to: NodeId },
+    /// Delivers the in-flight message now.
+    Deliver { message: MessageId },
+    /// Loses the in-flight message now.
+    Drop { message: MessageId },
+}
+
+impl Action {
+    /// The action's name as written in a scenario (`"crash"`, `"partition"`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Crash { .. } => "crash",
+            Action::Restart { .. } => "restart",
+            Action::Timeout { .. } => "timeout",
+            Action::Request { .. } => "request",
+            Action::Partition { .. } => "partition",
+            Action::Heal => "heal",
+            Action::Cut { .. } => "cut",
+            Action::Repair { .. } => "repair",
+            Action::Deliver { .. } => "deliver",
+            Action::Drop { .. } => "drop",
+        }
+    }
+
+    /// Every node id the action names, for validation against the cluster size.
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        match self {
+            Action::Crash { node }
+            | Action::Restart { node }
+            | Action::Timeout { node }
+            | Action::Request { node, .. } => vec![*node],
+            Action::Partition { groups } => groups.iter().flatten().copied().collect(),
+            Action::Cut { from, to } | Action::Repair { from, to } => vec![*from, *to],
+            Action::Heal | Action::Deliver { .. } | Action::Drop { .. } => vec![],
+        }
+    }
+}
+
+impl Digest for Action {
+    fn digest(&self, h: &mut TraceHasher) {
+        h.str(self.name());
+        match self {
+            Action::Crash { node } | Action::Restart { node } | Action::Timeout { node } => {
+                node.digest(h)
+            }
+            Action::Request { node, value } => {
+                node.digest(h);
+                value.digest(h);
+            }
+            Action::Partition { groups } => {
+                h.word(groups.len() as u64);
+                for g in groups {
+                    g.digest(h);
+                }
+            }
+            Action::Heal => {}
+            Action::Cut { from, to } | Action::Repair { from, to } => {
+                from.digest(h);
+                to.digest(h);
+            }
+            Action::Deliver { message } | Action::Drop { message } => message.digest(h),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Action::Crash { node } => write!(f, "crash S{node}"),
+            Action::Restart { node } => write!(f, "restart S{node}"),
+            Action::Timeout { node } => write!(f, "time out S{node}"),
+            Action::Request { node, value } => write!(f, "client request {value:?} to S{node}"),
+            Action::Partition { groups } => {
+                write!(f, "partition ")?;
+                for (i, g) in groups.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, " | ")?;
+                    }
+                    let names: Vec<String> = g.iter().map(|n| format!("S{n}")).collect();
+                    write!(f, "{{{}}}", names.join(" "))?;
+                }
+                Ok(())
+            }
+            Action::Heal => write!(f, "heal all links"),
+            Action::Cut { from, to } => write!(f, "cut S{from} → S{to}"),
+            Action::Repair { from, to } => write!(f, "repair S{from} → S{to}"),
+            Action::Deliver { message } => write!(f, "deliver message #{message}"),
+            Action::Drop { message } => write!(f, "drop message #{message}"),
+        }
+    }
+}
+
+/// An action at a simulated time: one entry of a scenario's `script`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptEntry {
+    /// When it applies, in simulated milliseconds. Applies before any event due then.
+    pub at_ms: u64,
+    /// What happens.
+    pub action: Action,
+}

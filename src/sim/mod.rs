@@ -1,0 +1,30 @@
+//! The protocol-agnostic deterministic simulator.
+//!
+//! Simulated time, one seeded generator with a stream per node, an event queue ordered by
+//! (due time, sequence number), the network (per-direction links, latency, loss,
+//! duplication, manual delivery), crash and restart, the trace and its hash, and the hook
+//! that runs a protocol's invariant checks after every event. Nothing here names a
+//! protocol: protocols plug in through [`protocol::Node`].
+
+pub mod action;
+pub mod digest;
+pub mod network;
+pub mod protocol;
+pub mod rng;
+pub mod settings;
+pub mod trace;
+pub mod world;
+
+pub use action::{Action, ScriptEntry};
+pub use network::{InFlight, LinkState, Links};
+pub use protocol::{Checker, Ctx, Message, Node};
+pub use settings::{NetworkMode, NetworkSettings};
+pub use trace::{Event, LossReason, Record, Trace};
+pub use world::{Host, Setup, TimerSlot, Violation, World};
+
+/// A node id: `1..=n`.
+pub type NodeId = u32;
+/// A message id: `1, 2, 3, …` in the order messages are sent.
+pub type MessageId = u64;
+/// Simulated time in milliseconds.
+pub type Time = u64;

@@ -1,0 +1,134 @@
+//! The contract between the simulator and a protocol.
+//!
+//! A node is a pure, synchronous state machine in the style of raft-rs's `step` and
+//! etcd-raft's "input: message or tick; output: messages, state": the simulator hands it
+//! one input (a message, a timer, a client request) with a [`Ctx`], and the node answers
+//! by changing its state and writing outputs (messages to send, timers to set, notes for
+//! the trace) into the context. It has no clock, no I/O and no randomness of its own.
+
+use std::fmt::{Debug, Display};
+
+use serde::Serialize;
+
+use super::digest::Digest;
+use super::rng::Rng;
+use super::world::Host;
+use super::{NodeId, Time};
+
+/// A message type's compact, copyable description, kept in the trace and shown in the UI.
+pub trait Message: Clone + Debug {
+    /// What the trace records of a message (kind, term, indexes…).
+    type Summary: Copy + Debug + Display + Serialize + Digest;
+    /// Describes this message.
+    fn summary(&self) -> Self::Summary;
+}
+
+/// One protocol's node. `World<N>` runs a cluster of them.
+pub trait Node: Clone + Debug + 'static {
+    /// The protocol's settings (the scenario's `"raft": {...}` block and the like).
+    type Settings: Clone + Debug;
+    /// What nodes send each other.
+    type Message: Message;
+    /// The node's kinds of timer (for Raft: election, heartbeat, check-quorum).
+    type Timer: Copy + Eq + Debug + Display + Serialize + Digest;
+    /// Protocol events worth a line in the trace (role changes, commits, refusals…).
+    type Note: Clone + Debug + Display + Serialize + Digest;
+    /// The invariant checker run after every event.
+    type Checker: Checker<Self>;
+
+    /// A node `id` of a cluster with ids `1..=nodes`, in its initial state.
+    fn new(id: NodeId, nodes: u32, settings: &Self::Settings) -> Self;
+    /// Called when the node boots and again when it restarts after a crash: arm timers.
+    fn start(&mut self, ctx: &mut Ctx<'_, Self>);
+    /// The node crashes: keep persistent state, forget the rest.
+    fn crash(&mut self);
+    /// A message from `from` arrives.
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Message);
+    /// One of the node's timers fires.
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
+    /// A client sends a command. A node that cannot take it says so with a note.
+    fn on_request(&mut self, ctx: &mut Ctx<'_, Self>, value: &str);
+    /// The user forces the node's election timeout now (`timeout` action).
+    /// `Err` carries the reason the action cannot apply (for example, "S1 is the leader").
+    fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String>;
+    /// The node's state as JSON fields for `qlab run` (besides `id` and `up`).
+    fn report(&self) -> serde_json::Value;
+}
+
+/// Checks a protocol's invariants over the whole cluster after every event.
+pub trait Checker<N: Node>: Clone + Debug {
+    /// The invariants' names, in the order the UI lists them.
+    const INVARIANTS: &'static [&'static str];
+    /// A checker for a cluster of `nodes`.
+    fn new(nodes: u32) -> Self;
+    /// Checks after an event that touched node `touched`. `hosts[i]` runs node `i + 1`.
+    /// Each violation found is reported as (invariant name, one sentence a student can read).
+    fn check(
+        &mut self,
+        hosts: &[Host<N>],
+        touched: NodeId,
+        report: &mut dyn FnMut(&'static str, String),
+    );
+}
+
+/// One output of a handler, in the order the handler produced it.
+#[derive(Clone, Debug)]
+pub enum Output<N: Node> {
+    /// Send a message.
+    Send { to: NodeId, msg: N::Message },
+    /// (Re)arm a timer to fire after `after_ms`, replacing any earlier setting of it.
+    SetTimer { timer: N::Timer, after_ms: Time },
+    /// Disarm a timer.
+    CancelTimer { timer: N::Timer },
+    /// Record a protocol event in the trace.
+    Note(N::Note),
+}
+
+/// What a node sees of the world while it handles one input.
+pub struct Ctx<'a, N: Node> {
+    now: Time,
+    id: NodeId,
+    rng: &'a mut Rng,
+    out: &'a mut Vec<Output<N>>,
+}
+
+impl<'a, N: Node> Ctx<'a, N> {
+    pub(crate) fn new(now: Time, id: NodeId, rng: &'a mut Rng, out: &'a mut Vec<Output<N>>) -> Self {
+        Ctx { now, id, rng, out }
+    }
+
+    /// Simulated time, in milliseconds.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// The id of the node being run.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// This node's own random stream (seeded from the scenario).
+    pub fn rng(&mut self) -> &mut Rng {
+        self.rng
+    }
+
+    /// Sends `msg` to node `to`.
+    pub fn send(&mut self, to: NodeId, msg: N::Message) {
+        self.out.push(Output::Send { to, msg });
+    }
+
+    /// Arms `timer` to fire `after_ms` from now, replacing any earlier setting.
+    pub fn set_timer(&mut self, timer: N::Timer, after_ms: Time) {
+        self.out.push(Output::SetTimer { timer, after_ms });
+    }
+
+    /// Disarms `timer`.
+    pub fn cancel_timer(&mut self, timer: N::Timer) {
+        self.out.push(Output::CancelTimer { timer });
+    }
+
+    /// Records a protocol event.
+    pub fn note(&mut self, note: N::Note) {
+        self.out.push(Output::Note(note));
+    }
+}

@@ -1,0 +1,265 @@
+//! The trace: every event of a run, hashed in order, with a bounded window of recent
+//! records kept for the page and the CLI.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use serde_json::{json, Value};
+
+use super::action::Action;
+use super::digest::{Digest, TraceHasher};
+use super::protocol::{Message, Node};
+use super::{MessageId, NodeId, Time};
+
+/// Why a message never arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LossReason {
+    /// Lost in transit by the network's `loss` probability.
+    Network,
+    /// The link from sender to receiver was cut when the message was due.
+    LinkCut,
+    /// The receiver was crashed when the message was due.
+    ReceiverDown,
+    /// The user (or script) dropped it.
+    Dropped,
+}
+
+impl LossReason {
+    /// A short name for JSON and filters.
+    pub fn name(self) -> &'static str {
+        match self {
+            LossReason::Network => "network",
+            LossReason::LinkCut => "link_cut",
+            LossReason::ReceiverDown => "receiver_down",
+            LossReason::Dropped => "dropped",
+        }
+    }
+
+    /// Words for the event list ("lost: link cut").
+    pub fn words(self) -> &'static str {
+        match self {
+            LossReason::Network => "lost in the network",
+            LossReason::LinkCut => "link cut",
+            LossReason::ReceiverDown => "receiver is down",
+            LossReason::Dropped => "dropped by the user",
+        }
+    }
+}
+
+/// The summary type of node type `N`'s messages.
+pub type Summary<N> = <<N as Node>::Message as Message>::Summary;
+
+/// One thing that happened.
+#[derive(Clone, Debug)]
+pub enum Event<N: Node> {
+    /// A user or script action took effect.
+    Action(Action),
+    /// An action could not apply at that moment; nothing changed.
+    Refused { action: Action, reason: String },
+    /// A node sent a message.
+    Sent { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    /// The network duplicated message `of` as message `id`.
+    Duplicated { id: MessageId, of: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    /// A message reached its receiver.
+    Delivered { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    /// A message never arrived.
+    Lost { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N>, reason: LossReason },
+    /// A node's timer fired.
+    Timer { node: NodeId, timer: N::Timer },
+    /// A protocol event at a node.
+    Note { node: NodeId, note: N::Note },
+    /// The first violation of an invariant.
+    Violation { invariant: &'static str, detail: String },
+}
+
+impl<N: Node> Event<N> {
+    /// A short kind name, for JSON and for filtering the event list.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Action(_) => "action",
+            Event::Refused { .. } => "refused",
+            Event::Sent { .. } => "sent",
+            Event::Duplicated { .. } => "duplicated",
+            Event::Delivered { .. } => "delivered",
+            Event::Lost { .. } => "lost",
+            Event::Timer { .. } => "timer",
+            Event::Note { .. } => "note",
+            Event::Violation { .. } => "violation",
+        }
+    }
+
+    /// The node the event is about, if one.
+    pub fn node(&self) -> Option<NodeId> {
+        match self {
+            Event::Sent { from, .. } | Event::Duplicated { from, .. } => Some(*from),
+            Event::Delivered { to, .. } | Event::Lost { to, .. } => Some(*to),
+            Event::Timer { node, .. } | Event::Note { node, .. } => Some(*node),
+            Event::Action(a) | Event::Refused { action: a, .. } => a.node_ids().first().copied(),
+            Event::Violation { .. } => None,
+        }
+    }
+
+    fn digest_into(&self, h: &mut TraceHasher) {
+        h.str(self.kind());
+        match self {
+            Event::Action(a) => a.digest(h),
+            Event::Refused { action, reason } => {
+                action.digest(h);
+                reason.digest(h);
+            }
+            Event::Sent { id, from, to, msg }
+            | Event::Delivered { id, from, to, msg } => {
+                id.digest(h);
+                from.digest(h);
+                to.digest(h);
+                msg.digest(h);
+            }
+            Event::Duplicated { id, of, .. } => {
+                id.digest(h);
+                of.digest(h);
+            }
+            Event::Lost { id, reason, .. } => {
+                id.digest(h);
+                h.str(reason.name());
+            }
+            Event::Timer { node, timer } => {
+                node.digest(h);
+                timer.digest(h);
+            }
+            Event::Note { node, note } => {
+                node.digest(h);
+                note.digest(h);
+            }
+            Event::Violation { invariant, detail } => {
+                h.str(invariant);
+                h.str(detail);
+            }
+        }
+    }
+
+    /// The event as one JSON object (for `qlab trace`), without its time and number.
+    pub fn to_json(&self) -> Value {
+        let kind = self.kind();
+        match self {
+            Event::Action(a) => json!({ "event": kind, "action": a.to_string() }),
+            Event::Refused { action, reason } => {
+                json!({ "event": kind, "action": action.to_string(), "reason": reason })
+            }
+            Event::Sent { id, from, to, msg } | Event::Delivered { id, from, to, msg } => {
+                json!({ "event": kind, "id": id, "from": from, "to": to, "message": msg })
+            }
+            Event::Duplicated { id, of, from, to, msg } => json!({
+                "event": kind, "id": id, "of": of, "from": from, "to": to, "message": msg
+            }),
+            Event::Lost { id, from, to, msg, reason } => json!({
+                "event": kind, "id": id, "from": from, "to": to, "message": msg,
+                "reason": reason.name()
+            }),
+            Event::Timer { node, timer } => json!({ "event": kind, "node": node, "timer": timer }),
+            Event::Note { node, note } => json!({ "event": kind, "node": node, "note": note }),
+            Event::Violation { invariant, detail } => {
+                json!({ "event": kind, "invariant": invariant, "detail": detail })
+            }
+        }
+    }
+}
+
+impl<N: Node> fmt::Display for Event<N> {
+    /// One readable line: "S1 → S4 AppendEntries lost: link cut".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Action(a) => write!(f, "User: {a}"),
+            Event::Refused { action, reason } => write!(f, "Refused “{action}”: {reason}"),
+            Event::Sent { from, to, msg, .. } => write!(f, "S{from} → S{to} {msg} sent"),
+            Event::Duplicated { of, from, to, msg, .. } => {
+                write!(f, "S{from} → S{to} {msg} duplicated by the network (copy of #{of})")
+            }
+            Event::Delivered { from, to, msg, .. } => write!(f, "S{from} → S{to} {msg} delivered"),
+            Event::Lost { from, to, msg, reason, .. } => {
+                write!(f, "S{from} → S{to} {msg} lost: {}", reason.words())
+            }
+            Event::Timer { node, timer } => write!(f, "S{node}: {timer} fired"),
+            Event::Note { node, note } => write!(f, "S{node} {note}"),
+            Event::Violation { invariant, detail } => write!(f, "Invariant {invariant} violated: {detail}"),
+        }
+    }
+}
+
+/// An event with its number (from 1) and time.
+#[derive(Clone, Debug)]
+pub struct Record<N: Node> {
+    /// 1 for the run's first event, then 2, 3, …
+    pub seq: u64,
+    /// Simulated time of the event.
+    pub at_ms: Time,
+    /// What happened.
+    pub event: Event<N>,
+}
+
+impl<N: Node> Record<N> {
+    /// One line of `qlab trace`: `{"seq":…,"at_ms":…,"event":…,…}`.
+    pub fn to_json(&self) -> Value {
+        let mut v = self.event.to_json();
+        if let Value::Object(map) = &mut v {
+            map.insert("seq".into(), self.seq.into());
+            map.insert("at_ms".into(), self.at_ms.into());
+        }
+        v
+    }
+}
+
+/// The running hash of all events and a window of the most recent ones.
+#[derive(Clone, Debug)]
+pub struct Trace<N: Node> {
+    hasher: TraceHasher,
+    total: u64,
+    keep: usize,
+    recent: VecDeque<Record<N>>,
+}
+
+impl<N: Node> Trace<N> {
+    /// A trace that keeps the last `keep` records (0 keeps none, only the hash).
+    pub fn new(keep: usize) -> Self {
+        Trace { hasher: TraceHasher::default(), total: 0, keep, recent: VecDeque::new() }
+    }
+
+    pub(crate) fn push(&mut self, at_ms: Time, event: Event<N>) {
+        self.total += 1;
+        self.hasher.word(at_ms);
+        event.digest_into(&mut self.hasher);
+        if self.keep > 0 {
+            if self.recent.len() == self.keep {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(Record { seq: self.total, at_ms, event });
+        }
+    }
+
+    /// How many records there have been since the start.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// The hash of every event so far, as 16 hex digits.
+    pub fn hash(&self) -> String {
+        self.hasher.hex()
+    }
+
+    /// The most recent records, oldest first.
+    pub fn recent(&self) -> &VecDeque<Record<N>> {
+        &self.recent
+    }
+
+    /// Takes the kept records out (the CLI streams them this way).
+    pub fn drain(&mut self) -> impl Iterator<Item = Record<N>> + '_ {
+        self.recent.drain(..)
+    }
+
+    /// Changes how many recent records are kept.
+    pub fn set_keep(&mut self, keep: usize) {
+        self.keep = keep;
+        while self.recent.len() > keep {
+            self.recent.pop_front();
+        }
+    }
+}
