@@ -83,21 +83,30 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
         }
         "sweep" => {
             let scenario = opts.scenario()?;
-            let seeds = opts.number("--seeds")?.ok_or_else(|| Usage("sweep needs --seeds N".into()))?;
+            let seeds = opts
+                .number("--seeds")?
+                .ok_or_else(|| Usage("sweep needs --seeds N".into()))?;
             if seeds == 0 || seeds > 1_000_000 {
                 return Err(Usage("--seeds must be from 1 to 1000000".into()));
             }
             let chaos = opts.flag("--chaos");
             let until = opts.until(&scenario)?;
-            let base = opts.text("--base")?.unwrap_or_else(|| DEFAULT_BASE.to_string());
+            let base = opts
+                .text("--base")?
+                .unwrap_or_else(|| DEFAULT_BASE.to_string());
             opts.done()?;
             let summary = sweep(&scenario, seeds, chaos, until, &base);
             let failed = summary["runs_with_violations"].as_u64().unwrap_or(0) > 0;
-            Ok(Outcome { stdout: pretty(&summary), code: i32::from(failed) })
+            Ok(Outcome {
+                stdout: pretty(&summary),
+                code: i32::from(failed),
+            })
         }
         "link" => {
             let scenario = opts.scenario()?;
-            let base = opts.text("--base")?.unwrap_or_else(|| DEFAULT_BASE.to_string());
+            let base = opts
+                .text("--base")?
+                .unwrap_or_else(|| DEFAULT_BASE.to_string());
             let t = opts.number("--t")?;
             opts.done()?;
             ok(format!("{}\n", link::to_link(&base, &scenario, t)))
@@ -118,14 +127,19 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
 }
 
 fn pretty(v: &Value) -> String {
-    format!("{}\n", serde_json::to_string_pretty(v).expect("JSON values serialize"))
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(v).expect("JSON values serialize")
+    )
 }
 
 /// Reruns `scenario` with seeds `seed..seed+n-1` (and chaos drawn from each seed), on as
 /// many threads as the machine has cores; the summary does not depend on the threads.
 pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) -> Value {
     let started = Instant::now();
-    let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n as usize);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n as usize);
     let run_seed = |i: u64| {
         let mut s = scenario.clone();
         s.seed = scenario.seed.wrapping_add(i);
@@ -137,24 +151,28 @@ pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) 
         let broken: Vec<&'static str> = w.violations().iter().map(|v| v.invariant).collect();
         (s, w.events(), broken)
     };
-    let mut results: Vec<(u64, u64, Vec<&'static str>, Option<Scenario>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                let run_seed = &run_seed;
-                scope.spawn(move || {
-                    (k as u64..n)
-                        .step_by(threads)
-                        .map(|i| {
-                            let (s, events, broken) = run_seed(i);
-                            let keep = (!broken.is_empty()).then_some(s);
-                            (i, events, broken, keep)
-                        })
-                        .collect::<Vec<_>>()
+    let mut results: Vec<(u64, u64, Vec<&'static str>, Option<Scenario>)> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|k| {
+                    let run_seed = &run_seed;
+                    scope.spawn(move || {
+                        (k as u64..n)
+                            .step_by(threads)
+                            .map(|i| {
+                                let (s, events, broken) = run_seed(i);
+                                let keep = (!broken.is_empty()).then_some(s);
+                                (i, events, broken, keep)
+                            })
+                            .collect::<Vec<_>>()
+                    })
                 })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("sweep threads do not panic")).collect()
-    });
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().expect("sweep threads do not panic"))
+                .collect()
+        });
     results.sort_by_key(|r| r.0);
     let events: u64 = results.iter().map(|r| r.1).sum();
     let failing: Vec<_> = results.iter().filter(|r| !r.2.is_empty()).collect();
@@ -200,6 +218,19 @@ pub fn bench() -> Value {
     }
     std::hint::black_box(keep);
     let clone_us = started.elapsed().as_secs_f64() * 1e6 / clones as f64;
+    // Seeking to random times of a 10-minute run (the page's time travel).
+    let (_, history) = workload::live_run(600_000);
+    let mut rng = crate::sim::rng::Rng::new(7, 0);
+    let mut seek_ms: Vec<f64> = (0..200)
+        .map(|_| {
+            let t = rng.range_inclusive(0, 600_000);
+            let started = Instant::now();
+            std::hint::black_box(history.seek(t, 0));
+            started.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    seek_ms.sort_by(f64::total_cmp);
+    let p95 = seek_ms[seek_ms.len() * 95 / 100];
     json!({
         "workload": "raft, 5 nodes, auto network 10-30 ms, a client request every 10 ms, 60 s simulated",
         "events": events,
@@ -208,6 +239,9 @@ pub fn bench() -> Value {
         "trace_hash": w.trace().hash(),
         "clone_world_log_entries": log_len,
         "clone_world_us": (clone_us * 100.0).round() / 100.0,
+        "seek_10_min_run_p95_ms": (p95 * 1000.0).round() / 1000.0,
+        "seek_10_min_run_max_ms": (seek_ms[seek_ms.len() - 1] * 1000.0).round() / 1000.0,
+        "history_checkpoints": history.checkpoints(),
     })
 }
 
@@ -219,11 +253,15 @@ struct Options {
 
 impl Options {
     fn parse(args: &[String]) -> Result<Options, Usage> {
-        Ok(Options { args: args.to_vec() })
+        Ok(Options {
+            args: args.to_vec(),
+        })
     }
 
     fn take_value(&mut self, flag: &str) -> Result<Option<String>, Usage> {
-        let Some(i) = self.args.iter().position(|a| a == flag) else { return Ok(None) };
+        let Some(i) = self.args.iter().position(|a| a == flag) else {
+            return Ok(None);
+        };
         if i + 1 >= self.args.len() {
             return Err(Usage(format!("{flag} needs a value")));
         }
@@ -266,7 +304,10 @@ impl Options {
     fn scenario(&mut self) -> Result<Scenario, Usage> {
         let file = self.positional("FILE")?;
         let text = if let Some(name) = file.strip_prefix("preset:") {
-            let json = presets::PRESETS.iter().find(|(id, _)| *id == name).map(|(_, j)| *j);
+            let json = presets::PRESETS
+                .iter()
+                .find(|(id, _)| *id == name)
+                .map(|(_, j)| *j);
             json.ok_or_else(|| {
                 let ids: Vec<&str> = presets::PRESETS.iter().map(|(id, _)| *id).collect();
                 Usage(format!("no preset {name:?} (presets: {})", ids.join(", ")))
@@ -284,7 +325,9 @@ impl Options {
     }
 
     fn until(&mut self, scenario: &Scenario) -> Result<Time, Usage> {
-        Ok(self.number("--until-ms")?.unwrap_or_else(|| scenario.default_until_ms()))
+        Ok(self
+            .number("--until-ms")?
+            .unwrap_or_else(|| scenario.default_until_ms()))
     }
 
     fn done(self) -> Result<(), Usage> {

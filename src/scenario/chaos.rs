@@ -27,7 +27,10 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
         let action = match rng.range_inclusive(0, 99) {
             0..=44 => {
                 request += 1;
-                Action::Request { node: pick(&mut rng), value: format!("c{request}") }
+                Action::Request {
+                    node: pick(&mut rng),
+                    value: format!("c{request}"),
+                }
             }
             45..=59 => {
                 let node = pick(&mut rng);
@@ -44,9 +47,13 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
             60..=69 => match up.iter().position(|u| !*u) {
                 Some(i) => {
                     up[i] = true;
-                    Action::Restart { node: i as NodeId + 1 }
+                    Action::Restart {
+                        node: i as NodeId + 1,
+                    }
                 }
-                None => Action::Timeout { node: pick(&mut rng) },
+                None => Action::Timeout {
+                    node: pick(&mut rng),
+                },
             },
             70..=79 => {
                 let mut a = Vec::new();
@@ -70,7 +77,9 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
                     Action::Cut { from, to }
                 }
             }
-            _ => Action::Timeout { node: pick(&mut rng) },
+            _ => Action::Timeout {
+                node: pick(&mut rng),
+            },
         };
         added.push(ScriptEntry { at_ms: t, action });
         t += rng.range_inclusive(30, 400);
@@ -78,10 +87,18 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
     // Restart everyone and heal before the calm end, so runs finish with a working cluster.
     for (i, is_up) in up.iter().enumerate() {
         if !is_up {
-            added.push(ScriptEntry { at_ms: end, action: Action::Restart { node: i as NodeId + 1 } });
+            added.push(ScriptEntry {
+                at_ms: end,
+                action: Action::Restart {
+                    node: i as NodeId + 1,
+                },
+            });
         }
     }
-    added.push(ScriptEntry { at_ms: end, action: Action::Heal });
+    added.push(ScriptEntry {
+        at_ms: end,
+        action: Action::Heal,
+    });
     let mut script = std::mem::take(&mut scenario.script);
     script.extend(added);
     // A stable sort keeps the original order among entries at the same time.

@@ -33,7 +33,12 @@ pub const RUN_PAST_LAST_ACTION_MS: u64 = 5_000;
 
 impl Default for NetworkSettings {
     fn default() -> Self {
-        NetworkSettings { mode: NETWORK_MODE, latency_ms: LATENCY_MS, loss: LOSS, duplicate: DUPLICATE }
+        NetworkSettings {
+            mode: NETWORK_MODE,
+            latency_ms: LATENCY_MS,
+            loss: LOSS,
+            duplicate: DUPLICATE,
+        }
     }
 }
 

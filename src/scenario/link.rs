@@ -77,7 +77,9 @@ pub fn encode_payload(scenario: &Scenario) -> String {
 pub fn decode_payload(payload: &str) -> Result<Scenario, LinkError> {
     let payload = payload.trim();
     let mut chars = payload.chars();
-    let Some(codec) = chars.next() else { return Err(LinkError::Missing) };
+    let Some(codec) = chars.next() else {
+        return Err(LinkError::Missing);
+    };
     if codec != CODEC {
         return Err(if codec.is_ascii_digit() && codec > CODEC {
             LinkError::Newer(codec)
@@ -86,7 +88,9 @@ pub fn decode_payload(payload: &str) -> Result<Scenario, LinkError> {
         });
     }
     if payload.len() > MAX_PAYLOAD_CHARS {
-        return Err(LinkError::Damaged("it is far longer than any scenario".into()));
+        return Err(LinkError::Damaged(
+            "it is far longer than any scenario".into(),
+        ));
     }
     let packed = URL_SAFE_NO_PAD.decode(chars.as_str()).map_err(|_| {
         LinkError::Damaged("it contains characters a link never has, or was cut short".into())
@@ -95,8 +99,8 @@ pub fn decode_payload(payload: &str) -> Result<Scenario, LinkError> {
         .map_err(|_| {
             LinkError::Damaged("its data does not unpack (was it cut short when copied?)".into())
         })?;
-    let text = String::from_utf8(json)
-        .map_err(|_| LinkError::Damaged("its data is not text".into()))?;
+    let text =
+        String::from_utf8(json).map_err(|_| LinkError::Damaged("its data is not text".into()))?;
     Scenario::from_json(&text).map_err(LinkError::Scenario)
 }
 
@@ -117,7 +121,11 @@ pub fn parse(link: &str) -> Result<Link, LinkError> {
         Some((_, f)) => f,
         None if link.contains("s=") => link,
         None if !link.is_empty() && !link.contains('=') && !link.contains('/') => {
-            return Ok(Link { scenario: decode_payload(link)?, t: None, embed: false });
+            return Ok(Link {
+                scenario: decode_payload(link)?,
+                t: None,
+                embed: false,
+            });
         }
         None => return Err(LinkError::Missing),
     };
@@ -133,7 +141,9 @@ pub fn parse(link: &str) -> Result<Link, LinkError> {
                     LinkError::Parameter(format!("t={value:?} is not a time in milliseconds"))
                 })?;
                 if ms > super::limits::MAX_AT_MS {
-                    return Err(LinkError::Parameter(format!("t={ms} is later than one day")));
+                    return Err(LinkError::Parameter(format!(
+                        "t={ms} is later than one day"
+                    )));
                 }
                 t = Some(ms);
             }
@@ -168,6 +178,9 @@ mod tests {
         assert!(matches!(decode_payload("9abc"), Err(LinkError::Newer('9'))));
         assert!(matches!(decode_payload("1!!!"), Err(LinkError::Damaged(_))));
         assert!(matches!(parse("http://x/"), Err(LinkError::Missing)));
-        assert!(matches!(parse("#s=1abc&t=soon"), Err(LinkError::Parameter(_))));
+        assert!(matches!(
+            parse("#s=1abc&t=soon"),
+            Err(LinkError::Parameter(_))
+        ));
     }
 }

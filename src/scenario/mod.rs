@@ -72,7 +72,10 @@ pub struct ScenarioError {
 
 impl ScenarioError {
     fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ScenarioError { path: path.into(), message: message.into() }
+        ScenarioError {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -115,7 +118,8 @@ impl Scenario {
             let path = if path == "." { String::new() } else { path };
             ScenarioError::at(path, plain_serde_message(&e.into_inner()))
         })?;
-        de.end().map_err(|e| ScenarioError::at("", plain_serde_message(&e)))?;
+        de.end()
+            .map_err(|e| ScenarioError::at("", plain_serde_message(&e)))?;
         Scenario::from_raw(raw)
     }
 
@@ -160,7 +164,13 @@ impl Scenario {
                 leader_noop: Some(self.raft.leader_noop),
                 pre_vote: Some(self.raft.pre_vote),
                 check_quorum: Some(self.raft.check_quorum),
-                mutations: Some(self.raft.mutations.iter().map(|m| m.name().to_string()).collect()),
+                mutations: Some(
+                    self.raft
+                        .mutations
+                        .iter()
+                        .map(|m| m.name().to_string())
+                        .collect(),
+                ),
             }),
             script: Some(self.script.iter().map(entry_to_raw).collect()),
         }
@@ -187,7 +197,11 @@ impl Scenario {
                 let known: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
                 ScenarioError::at(
                     "protocol",
-                    format!("unknown protocol {:?} (known: {})", raw.protocol, known.join(", ")),
+                    format!(
+                        "unknown protocol {:?} (known: {})",
+                        raw.protocol,
+                        known.join(", ")
+                    ),
                 )
             })?;
         let title = raw.title.unwrap_or_default();
@@ -208,7 +222,11 @@ impl Scenario {
         if !(1..=limits::MAX_NODES).contains(&nodes) {
             return Err(ScenarioError::at(
                 "nodes",
-                format!("must be from 1 to {} for {}", limits::MAX_NODES, protocol.name()),
+                format!(
+                    "must be from 1 to {} for {}",
+                    limits::MAX_NODES,
+                    protocol.name()
+                ),
             ));
         }
         let network = network_from_raw(raw.network)?;
@@ -240,10 +258,16 @@ fn plain_serde_message(e: &serde_json::Error) -> String {
 fn range(path: &str, v: [u64; 2], min: u64, max: u64) -> Result<(u64, u64), ScenarioError> {
     let [lo, hi] = v;
     if lo < min {
-        return Err(ScenarioError::at(format!("{path}[0]"), format!("must be at least {min}")));
+        return Err(ScenarioError::at(
+            format!("{path}[0]"),
+            format!("must be at least {min}"),
+        ));
     }
     if hi > max {
-        return Err(ScenarioError::at(format!("{path}[1]"), format!("must be at most {max}")));
+        return Err(ScenarioError::at(
+            format!("{path}[1]"),
+            format!("must be at most {max}"),
+        ));
     }
     if lo > hi {
         return Err(ScenarioError::at(
@@ -293,7 +317,12 @@ fn raft_from_raw(raw: Option<RawRaft>) -> Result<RaftSettings, ScenarioError> {
     let election_timeout_ms = match raw.election_timeout_ms {
         None => d.election_timeout_ms,
         Some(None) => None,
-        Some(Some(v)) => Some(range("raft.election_timeout_ms", v, 1, limits::MAX_TIMER_MS)?),
+        Some(Some(v)) => Some(range(
+            "raft.election_timeout_ms",
+            v,
+            1,
+            limits::MAX_TIMER_MS,
+        )?),
     };
     let heartbeat_ms = raw.heartbeat_ms.unwrap_or(d.heartbeat_ms);
     if heartbeat_ms < 1 {
@@ -310,7 +339,10 @@ fn raft_from_raw(raw: Option<RawRaft>) -> Result<RaftSettings, ScenarioError> {
         let path = format!("raft.mutations[{i}]");
         let m = Mutation::from_name(name).ok_or_else(|| {
             let known: Vec<&str> = Mutation::ALL.iter().map(|m| m.name()).collect();
-            ScenarioError::at(&path, format!("unknown mutation {name:?} (known: {})", known.join(", ")))
+            ScenarioError::at(
+                &path,
+                format!("unknown mutation {name:?} (known: {})", known.join(", ")),
+            )
         })?;
         if mutations.contains(&m) {
             return Err(ScenarioError::at(path, format!("{name:?} is listed twice")));
@@ -348,17 +380,28 @@ fn script_from_raw(raw: Vec<RawEntry>, nodes: u32) -> Result<Vec<ScriptEntry>, S
         if e.at_ms < last {
             return Err(ScenarioError::at(
                 format!("{path}.at_ms"),
-                format!("the script must be sorted by time: {} comes after {last}", e.at_ms),
+                format!(
+                    "the script must be sorted by time: {} comes after {last}",
+                    e.at_ms
+                ),
             ));
         }
         last = e.at_ms;
         let action = action_from_raw(&path, e.action.as_str(), &e, nodes)?;
-        script.push(ScriptEntry { at_ms: e.at_ms, action });
+        script.push(ScriptEntry {
+            at_ms: e.at_ms,
+            action,
+        });
     }
     Ok(script)
 }
 
-fn action_from_raw(path: &str, name: &str, e: &RawEntry, nodes: u32) -> Result<Action, ScenarioError> {
+fn action_from_raw(
+    path: &str,
+    name: &str,
+    e: &RawEntry,
+    nodes: u32,
+) -> Result<Action, ScenarioError> {
     // Which fields each action takes; any other present field is an error.
     let takes: &[&str] = match name {
         "crash" | "restart" | "timeout" => &["node"],
@@ -411,9 +454,15 @@ fn action_from_raw(path: &str, name: &str, e: &RawEntry, nodes: u32) -> Result<A
         }
     };
     Ok(match name {
-        "crash" => Action::Crash { node: node("node", e.node)? },
-        "restart" => Action::Restart { node: node("node", e.node)? },
-        "timeout" => Action::Timeout { node: node("node", e.node)? },
+        "crash" => Action::Crash {
+            node: node("node", e.node)?,
+        },
+        "restart" => Action::Restart {
+            node: node("node", e.node)?,
+        },
+        "timeout" => Action::Timeout {
+            node: node("node", e.node)?,
+        },
         "request" => {
             let value = e.value.clone().unwrap_or_default();
             if value.chars().count() > limits::VALUE_CHARS {
@@ -422,7 +471,10 @@ fn action_from_raw(path: &str, name: &str, e: &RawEntry, nodes: u32) -> Result<A
                     format!("must be at most {} characters", limits::VALUE_CHARS),
                 ));
             }
-            Action::Request { node: node("node", e.node)?, value }
+            Action::Request {
+                node: node("node", e.node)?,
+                value,
+            }
         }
         "partition" => {
             let groups = e.groups.clone().unwrap_or_default();
@@ -458,13 +510,21 @@ fn action_from_raw(path: &str, name: &str, e: &RawEntry, nodes: u32) -> Result<A
                 Action::Repair { from, to }
             }
         }
-        "deliver" => Action::Deliver { message: e.message.unwrap_or_default() },
-        _ => Action::Drop { message: e.message.unwrap_or_default() },
+        "deliver" => Action::Deliver {
+            message: e.message.unwrap_or_default(),
+        },
+        _ => Action::Drop {
+            message: e.message.unwrap_or_default(),
+        },
     })
 }
 
 fn entry_to_raw(e: &ScriptEntry) -> RawEntry {
-    let mut raw = RawEntry { at_ms: e.at_ms, action: e.action.name().to_string(), ..RawEntry::default() };
+    let mut raw = RawEntry {
+        at_ms: e.at_ms,
+        action: e.action.name().to_string(),
+        ..RawEntry::default()
+    };
     match &e.action {
         Action::Crash { node } | Action::Restart { node } | Action::Timeout { node } => {
             raw.node = Some(*node)

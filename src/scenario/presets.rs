@@ -4,9 +4,10 @@
 use super::{Scenario, ScenarioError};
 
 /// A preset's id (its file name) and JSON text.
-pub const PRESETS: &[(&str, &str)] = &[
-    ("first-election", include_str!("presets/first-election.json")),
-];
+pub const PRESETS: &[(&str, &str)] = &[(
+    "first-election",
+    include_str!("presets/first-election.json"),
+)];
 
 /// A named preset.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,11 +22,18 @@ pub struct Preset {
 pub fn all() -> Vec<Preset> {
     PRESETS
         .iter()
-        .filter_map(|(id, json)| Scenario::from_json(json).ok().map(|scenario| Preset { id, scenario }))
+        .filter_map(|(id, json)| {
+            Scenario::from_json(json)
+                .ok()
+                .map(|scenario| Preset { id, scenario })
+        })
         .collect()
 }
 
 /// The preset with this id.
 pub fn get(id: &str) -> Option<Result<Scenario, ScenarioError>> {
-    PRESETS.iter().find(|(p, _)| *p == id).map(|(_, json)| Scenario::from_json(json))
+    PRESETS
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map(|(_, json)| Scenario::from_json(json))
 }

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod digest;
+pub mod history;
 pub mod network;
 pub mod protocol;
 pub mod rng;
@@ -16,10 +17,11 @@ pub mod trace;
 pub mod world;
 
 pub use action::{Action, ScriptEntry};
+pub use history::History;
 pub use network::{InFlight, LinkState, Links};
-pub use protocol::{Checker, Ctx, Message, Node};
+pub use protocol::{Checker, Ctx, MarkKind, Message, Node};
 pub use settings::{NetworkMode, NetworkSettings};
-pub use trace::{Event, LossReason, Record, Trace};
+pub use trace::{Event, LossReason, Mark, Record, Trace};
 pub use world::{Host, Setup, TimerSlot, Violation, World};
 
 /// A node id: `1..=n`.

@@ -23,7 +23,10 @@ pub struct Links {
 impl Links {
     /// All links of an `n`-node cluster, working.
     pub fn new(n: u32) -> Self {
-        Links { n, state: vec![LinkState::Up; (n * n) as usize] }
+        Links {
+            n,
+            state: vec![LinkState::Up; (n * n) as usize],
+        }
     }
 
     fn index(&self, from: NodeId, to: NodeId) -> usize {

@@ -53,6 +53,24 @@ pub trait Node: Clone + Debug + 'static {
     fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String>;
     /// The node's state as JSON fields for `qlab run` (besides `id` and `up`).
     fn report(&self) -> serde_json::Value;
+    /// Whether a note deserves a mark on the timeline (an election won, a commit).
+    fn mark(note: &Self::Note) -> Option<MarkKind> {
+        let _ = note;
+        None
+    }
+}
+
+/// What a mark on the timeline stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkKind {
+    /// A user or script action.
+    Action,
+    /// A leader was elected (a new term took hold).
+    Election,
+    /// Entries were committed.
+    Commit,
+    /// An invariant was broken for the first time.
+    Violation,
 }
 
 /// Checks a protocol's invariants over the whole cluster after every event.
@@ -93,7 +111,12 @@ pub struct Ctx<'a, N: Node> {
 }
 
 impl<'a, N: Node> Ctx<'a, N> {
-    pub(crate) fn new(now: Time, id: NodeId, rng: &'a mut Rng, out: &'a mut Vec<Output<N>>) -> Self {
+    pub(crate) fn new(
+        now: Time,
+        id: NodeId,
+        rng: &'a mut Rng,
+        out: &'a mut Vec<Output<N>>,
+    ) -> Self {
         Ctx { now, id, rng, out }
     }
 

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::action::Action;
 use super::digest::{Digest, TraceHasher};
-use super::protocol::{Message, Node};
+use super::protocol::{MarkKind, Message, Node};
 use super::{MessageId, NodeId, Time};
 
 /// Why a message never arrived.
@@ -57,19 +57,44 @@ pub enum Event<N: Node> {
     /// An action could not apply at that moment; nothing changed.
     Refused { action: Action, reason: String },
     /// A node sent a message.
-    Sent { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    Sent {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        msg: Summary<N>,
+    },
     /// The network duplicated message `of` as message `id`.
-    Duplicated { id: MessageId, of: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    Duplicated {
+        id: MessageId,
+        of: MessageId,
+        from: NodeId,
+        to: NodeId,
+        msg: Summary<N>,
+    },
     /// A message reached its receiver.
-    Delivered { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N> },
+    Delivered {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        msg: Summary<N>,
+    },
     /// A message never arrived.
-    Lost { id: MessageId, from: NodeId, to: NodeId, msg: Summary<N>, reason: LossReason },
+    Lost {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        msg: Summary<N>,
+        reason: LossReason,
+    },
     /// A node's timer fired.
     Timer { node: NodeId, timer: N::Timer },
     /// A protocol event at a node.
     Note { node: NodeId, note: N::Note },
     /// The first violation of an invariant.
-    Violation { invariant: &'static str, detail: String },
+    Violation {
+        invariant: &'static str,
+        detail: String,
+    },
 }
 
 impl<N: Node> Event<N> {
@@ -99,16 +124,30 @@ impl<N: Node> Event<N> {
         }
     }
 
+    /// A number per kind, for the hash (cheaper than hashing the name).
+    fn kind_code(&self) -> u64 {
+        match self {
+            Event::Action(_) => 1,
+            Event::Refused { .. } => 2,
+            Event::Sent { .. } => 3,
+            Event::Duplicated { .. } => 4,
+            Event::Delivered { .. } => 5,
+            Event::Lost { .. } => 6,
+            Event::Timer { .. } => 7,
+            Event::Note { .. } => 8,
+            Event::Violation { .. } => 9,
+        }
+    }
+
     fn digest_into(&self, h: &mut TraceHasher) {
-        h.str(self.kind());
+        h.word(self.kind_code());
         match self {
             Event::Action(a) => a.digest(h),
             Event::Refused { action, reason } => {
                 action.digest(h);
                 reason.digest(h);
             }
-            Event::Sent { id, from, to, msg }
-            | Event::Delivered { id, from, to, msg } => {
+            Event::Sent { id, from, to, msg } | Event::Delivered { id, from, to, msg } => {
                 id.digest(h);
                 from.digest(h);
                 to.digest(h);
@@ -120,7 +159,7 @@ impl<N: Node> Event<N> {
             }
             Event::Lost { id, reason, .. } => {
                 id.digest(h);
-                h.str(reason.name());
+                h.word(*reason as u64);
             }
             Event::Timer { node, timer } => {
                 node.digest(h);
@@ -148,10 +187,22 @@ impl<N: Node> Event<N> {
             Event::Sent { id, from, to, msg } | Event::Delivered { id, from, to, msg } => {
                 json!({ "event": kind, "id": id, "from": from, "to": to, "message": msg })
             }
-            Event::Duplicated { id, of, from, to, msg } => json!({
+            Event::Duplicated {
+                id,
+                of,
+                from,
+                to,
+                msg,
+            } => json!({
                 "event": kind, "id": id, "of": of, "from": from, "to": to, "message": msg
             }),
-            Event::Lost { id, from, to, msg, reason } => json!({
+            Event::Lost {
+                id,
+                from,
+                to,
+                msg,
+                reason,
+            } => json!({
                 "event": kind, "id": id, "from": from, "to": to, "message": msg,
                 "reason": reason.name()
             }),
@@ -171,16 +222,29 @@ impl<N: Node> fmt::Display for Event<N> {
             Event::Action(a) => write!(f, "User: {a}"),
             Event::Refused { action, reason } => write!(f, "Refused “{action}”: {reason}"),
             Event::Sent { from, to, msg, .. } => write!(f, "S{from} → S{to} {msg} sent"),
-            Event::Duplicated { of, from, to, msg, .. } => {
-                write!(f, "S{from} → S{to} {msg} duplicated by the network (copy of #{of})")
+            Event::Duplicated {
+                of, from, to, msg, ..
+            } => {
+                write!(
+                    f,
+                    "S{from} → S{to} {msg} duplicated by the network (copy of #{of})"
+                )
             }
             Event::Delivered { from, to, msg, .. } => write!(f, "S{from} → S{to} {msg} delivered"),
-            Event::Lost { from, to, msg, reason, .. } => {
+            Event::Lost {
+                from,
+                to,
+                msg,
+                reason,
+                ..
+            } => {
                 write!(f, "S{from} → S{to} {msg} lost: {}", reason.words())
             }
             Event::Timer { node, timer } => write!(f, "S{node}: {timer} fired"),
             Event::Note { node, note } => write!(f, "S{node} {note}"),
-            Event::Violation { invariant, detail } => write!(f, "Invariant {invariant} violated: {detail}"),
+            Event::Violation { invariant, detail } => {
+                write!(f, "Invariant {invariant} violated: {detail}")
+            }
         }
     }
 }
@@ -208,30 +272,87 @@ impl<N: Node> Record<N> {
     }
 }
 
-/// The running hash of all events and a window of the most recent ones.
+/// A mark on the timeline: something worth jumping to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// The record number of the event it marks.
+    pub seq: u64,
+    /// When.
+    pub at_ms: Time,
+    /// What kind of moment.
+    pub kind: MarkKind,
+    /// The event in words.
+    pub label: String,
+}
+
+/// The running hash of all events, a window of the most recent ones, and the timeline
+/// marks not yet collected.
 #[derive(Clone, Debug)]
 pub struct Trace<N: Node> {
     hasher: TraceHasher,
     total: u64,
     keep: usize,
     recent: VecDeque<Record<N>>,
+    collect_marks: bool,
+    marks: Vec<Mark>,
 }
 
 impl<N: Node> Trace<N> {
     /// A trace that keeps the last `keep` records (0 keeps none, only the hash).
     pub fn new(keep: usize) -> Self {
-        Trace { hasher: TraceHasher::default(), total: 0, keep, recent: VecDeque::new() }
+        Trace {
+            hasher: TraceHasher::default(),
+            total: 0,
+            keep,
+            recent: VecDeque::new(),
+            collect_marks: false,
+            marks: Vec::new(),
+        }
+    }
+
+    /// Starts or stops collecting timeline marks (the page's history does).
+    pub fn collect_marks(&mut self, on: bool) {
+        self.collect_marks = on;
+        if !on {
+            self.marks.clear();
+        }
+    }
+
+    /// Takes the marks collected since the last call.
+    pub fn take_marks(&mut self) -> Vec<Mark> {
+        std::mem::take(&mut self.marks)
     }
 
     pub(crate) fn push(&mut self, at_ms: Time, event: Event<N>) {
         self.total += 1;
         self.hasher.word(at_ms);
         event.digest_into(&mut self.hasher);
+        if self.collect_marks {
+            let kind = match &event {
+                Event::Action(_) => Some(MarkKind::Action),
+                Event::Violation { .. } => Some(MarkKind::Violation),
+                Event::Note { note, .. } => N::mark(note),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let label = event.to_string();
+                self.marks.push(Mark {
+                    seq: self.total,
+                    at_ms,
+                    kind,
+                    label,
+                });
+            }
+        }
         if self.keep > 0 {
             if self.recent.len() == self.keep {
                 self.recent.pop_front();
             }
-            self.recent.push_back(Record { seq: self.total, at_ms, event });
+            self.recent.push_back(Record {
+                seq: self.total,
+                at_ms,
+                event,
+            });
         }
     }
 

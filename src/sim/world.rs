@@ -13,7 +13,7 @@ use std::collections::BinaryHeap;
 use std::rc::Rc;
 
 use super::action::{Action, ScriptEntry};
-use super::network::{InFlight, InFlightMap, Links, LinkState};
+use super::network::{InFlight, InFlightMap, LinkState, Links};
 use super::protocol::{Checker, Ctx, Message, Node, Output};
 use super::rng::Rng;
 use super::settings::{NetworkMode, NetworkSettings};
@@ -258,6 +258,26 @@ impl<N: Node> World<N> {
         &mut self.trace
     }
 
+    /// True inside a millisecond: some event due at `now` has run and others may not have.
+    pub fn mid_tick(&self) -> bool {
+        self.mid_tick
+    }
+
+    /// How many script entries have been applied.
+    pub fn script_cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Takes `other`'s script, which must agree with ours on every entry already applied
+    /// (the history uses this to give checkpoints the actions the user added since).
+    pub fn adopt_script(&mut self, other: &World<N>) {
+        debug_assert!(
+            self.script[..self.cursor] == other.script[..self.cursor],
+            "adopted script rewrites the past"
+        );
+        self.script = Rc::clone(&other.script);
+    }
+
     /// Keep the last `records` trace records (for the page's event list or `qlab trace`).
     pub fn keep_records(&mut self, records: usize) {
         self.trace.set_keep(records);
@@ -303,7 +323,8 @@ impl<N: Node> World<N> {
             Pending::Message(id) => {
                 let m = self.in_flight.remove(&id).expect("live message");
                 if m.lost_at.is_some() {
-                    self.trace.push(self.now, lost::<N>(&m, LossReason::Network));
+                    self.trace
+                        .push(self.now, lost::<N>(&m, LossReason::Network));
                 } else {
                     self.arrive(m);
                 }
@@ -312,7 +333,13 @@ impl<N: Node> World<N> {
                 let host = &mut self.hosts[(node - 1) as usize];
                 let i = host.timers.iter().position(|t| t.generation == generation);
                 let slot = host.timers.swap_remove(i.expect("live timer"));
-                self.trace.push(self.now, Event::Timer { node, timer: slot.timer });
+                self.trace.push(
+                    self.now,
+                    Event::Timer {
+                        node,
+                        timer: slot.timer,
+                    },
+                );
                 self.run_node(node, |n, ctx| n.on_timer(ctx, slot.timer));
             }
         }
@@ -376,7 +403,11 @@ impl<N: Node> World<N> {
     /// Forgets every script entry after `t` (the user acted at a past time: that past's
     /// future is discarded). Entries already applied are never removed.
     pub fn truncate_script_after(&mut self, t: Time) {
-        let keep = self.script.iter().position(|e| e.at_ms > t).unwrap_or(self.script.len());
+        let keep = self
+            .script
+            .iter()
+            .position(|e| e.at_ms > t)
+            .unwrap_or(self.script.len());
         let keep = keep.max(self.cursor);
         if keep < self.script.len() {
             Rc::make_mut(&mut self.script).truncate(keep);
@@ -406,7 +437,11 @@ impl<N: Node> World<N> {
 
     fn schedule(&mut self, at: Time, what: Pending) {
         self.next_seq += 1;
-        self.queue.push(Reverse(Due { at, seq: self.next_seq, what }));
+        self.queue.push(Reverse(Due {
+            at,
+            seq: self.next_seq,
+            what,
+        }));
     }
 
     fn apply(&mut self, action: Action) {
@@ -490,7 +525,8 @@ impl<N: Node> World<N> {
                 if deliver {
                     self.arrive(m);
                 } else {
-                    self.trace.push(self.now, lost::<N>(&m, LossReason::Dropped));
+                    self.trace
+                        .push(self.now, lost::<N>(&m, LossReason::Dropped));
                 }
             }
         }
@@ -500,14 +536,21 @@ impl<N: Node> World<N> {
     /// receiver is down at this moment, and handled otherwise.
     fn arrive(&mut self, m: InFlight<N::Message>) {
         if !self.links.is_up(m.from, m.to) {
-            self.trace.push(self.now, lost::<N>(&m, LossReason::LinkCut));
+            self.trace
+                .push(self.now, lost::<N>(&m, LossReason::LinkCut));
         } else if !self.hosts[(m.to - 1) as usize].up {
-            self.trace.push(self.now, lost::<N>(&m, LossReason::ReceiverDown));
+            self.trace
+                .push(self.now, lost::<N>(&m, LossReason::ReceiverDown));
         } else {
             let summary = m.msg.summary();
             self.trace.push(
                 self.now,
-                Event::Delivered { id: m.id, from: m.from, to: m.to, msg: summary },
+                Event::Delivered {
+                    id: m.id,
+                    from: m.from,
+                    to: m.to,
+                    msg: summary,
+                },
             );
             let from = m.from;
             self.run_node(m.to, |n, ctx| n.on_message(ctx, from, m.msg));
@@ -538,15 +581,28 @@ impl<N: Node> World<N> {
                     let host = &mut self.hosts[(id - 1) as usize];
                     host.next_generation += 1;
                     let generation = host.next_generation;
-                    let slot = TimerSlot { timer, set_at: now, due: now + after_ms, generation };
+                    let slot = TimerSlot {
+                        timer,
+                        set_at: now,
+                        due: now + after_ms,
+                        generation,
+                    };
                     match host.timers.iter_mut().find(|t| t.timer == timer) {
                         Some(existing) => *existing = slot,
                         None => host.timers.push(slot),
                     }
-                    self.schedule(now + after_ms, Pending::Timer { node: id, generation });
+                    self.schedule(
+                        now + after_ms,
+                        Pending::Timer {
+                            node: id,
+                            generation,
+                        },
+                    );
                 }
                 Output::CancelTimer { timer } => {
-                    self.hosts[(id - 1) as usize].timers.retain(|t| t.timer != timer);
+                    self.hosts[(id - 1) as usize]
+                        .timers
+                        .retain(|t| t.timer != timer);
                 }
                 Output::Note(note) => self.trace.push(self.now, Event::Note { node: id, note }),
             }
@@ -555,15 +611,34 @@ impl<N: Node> World<N> {
     }
 
     fn send(&mut self, from: NodeId, to: NodeId, msg: N::Message) {
-        debug_assert!((1..=self.size()).contains(&to), "S{from} sent to unknown S{to}");
+        debug_assert!(
+            (1..=self.size()).contains(&to),
+            "S{from} sent to unknown S{to}"
+        );
         let id = self.next_message_id;
         self.next_message_id += 1;
         let summary = msg.summary();
-        self.trace.push(self.now, Event::Sent { id, from, to, msg: summary });
+        self.trace.push(
+            self.now,
+            Event::Sent {
+                id,
+                from,
+                to,
+                msg: summary,
+            },
+        );
         let now = self.now;
         match self.network.mode {
             NetworkMode::Manual => {
-                let m = InFlight { id, from, to, sent_at: now, arrives_at: None, lost_at: None, msg };
+                let m = InFlight {
+                    id,
+                    from,
+                    to,
+                    sent_at: now,
+                    arrives_at: None,
+                    lost_at: None,
+                    msg,
+                };
                 self.in_flight.insert(id, m);
             }
             NetworkMode::Auto => {
@@ -577,7 +652,15 @@ impl<N: Node> World<N> {
                 // A message the network loses dies halfway, where the page can show it fade.
                 let lost_at = lost.then_some(now + latency / 2);
                 let copy = duplicate.then(|| msg.clone());
-                let m = InFlight { id, from, to, sent_at: now, arrives_at: Some(arrives_at), lost_at, msg };
+                let m = InFlight {
+                    id,
+                    from,
+                    to,
+                    sent_at: now,
+                    arrives_at: Some(arrives_at),
+                    lost_at,
+                    msg,
+                };
                 let due = m.due().expect("auto mode has a due time");
                 self.in_flight.insert(id, m);
                 self.schedule(due, Pending::Message(id));
@@ -587,7 +670,13 @@ impl<N: Node> World<N> {
                     let latency = self.net_rng.range_inclusive(lo, hi);
                     self.trace.push(
                         now,
-                        Event::Duplicated { id: copy_id, of: id, from, to, msg: summary },
+                        Event::Duplicated {
+                            id: copy_id,
+                            of: id,
+                            from,
+                            to,
+                            msg: summary,
+                        },
                     );
                     let m = InFlight {
                         id: copy_id,
@@ -606,11 +695,22 @@ impl<N: Node> World<N> {
     }
 
     fn check(&mut self, touched: NodeId) {
-        let World { checker, hosts, violations, trace, now, .. } = self;
+        let World {
+            checker,
+            hosts,
+            violations,
+            trace,
+            now,
+            ..
+        } = self;
         let now = *now;
         checker.check(hosts, touched, &mut |invariant, detail| {
             if violations.iter().all(|v| v.invariant != invariant) {
-                violations.push(Violation { invariant, at_ms: now, detail: detail.clone() });
+                violations.push(Violation {
+                    invariant,
+                    at_ms: now,
+                    detail: detail.clone(),
+                });
                 trace.push(now, Event::Violation { invariant, detail });
             }
         });
@@ -618,5 +718,11 @@ impl<N: Node> World<N> {
 }
 
 fn lost<N: Node>(m: &InFlight<N::Message>, reason: LossReason) -> Event<N> {
-    Event::Lost { id: m.id, from: m.from, to: m.to, msg: m.msg.summary(), reason }
+    Event::Lost {
+        id: m.id,
+        from: m.from,
+        to: m.to,
+        msg: m.msg.summary(),
+        reason,
+    }
 }

@@ -77,14 +77,14 @@ fn value_text(v: &Option<Rc<str>>) -> String {
 }
 
 impl RaftChecker {
-    fn check_leader_complete(
-        &self,
-        r: &RaftNode,
-        report: &mut dyn FnMut(&'static str, String),
-    ) {
+    fn check_leader_complete(&self, r: &RaftNode, report: &mut dyn FnMut(&'static str, String)) {
         // The highest index committed in a term before the leader's: the prefix hash there
         // covers every earlier committed entry too.
-        let Some(k) = self.committed.iter().rposition(|c| c.in_term < r.current_term()) else {
+        let Some(k) = self
+            .committed
+            .iter()
+            .rposition(|c| c.in_term < r.current_term())
+        else {
             return;
         };
         let c = &self.committed[k];
@@ -166,14 +166,20 @@ impl Checker<RaftNode> for RaftChecker {
                 }
             }
             let len = log.last_index();
-            self.leader_log[i] =
-                Some(LeaderLog { term, len, prefix: log.prefix_hash(len).unwrap_or(0) });
+            self.leader_log[i] = Some(LeaderLog {
+                term,
+                len,
+                prefix: log.prefix_hash(len).unwrap_or(0),
+            });
         } else {
             self.leader_log[i] = None;
         }
 
         // Log matching: only the touched node's log can have changed.
-        let seen = (log.last_index(), log.prefix_hash(log.last_index()).unwrap_or(0));
+        let seen = (
+            log.last_index(),
+            log.prefix_hash(log.last_index()).unwrap_or(0),
+        );
         if seen != self.log_seen[i] {
             self.log_seen[i] = seen;
             for other in hosts.iter().filter(|h| h.id != touched) {
@@ -222,7 +228,10 @@ impl Checker<RaftNode> for RaftChecker {
             self.check_leader_complete(r, report);
         }
         if new_commits {
-            for h in hosts.iter().filter(|h| h.up && h.node.role() == Role::Leader) {
+            for h in hosts
+                .iter()
+                .filter(|h| h.up && h.node.role() == Role::Leader)
+            {
                 if h.node.current_term() > term {
                     self.check_leader_complete(&h.node, report);
                 }

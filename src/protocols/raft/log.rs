@@ -61,7 +61,9 @@ impl Log {
 
     /// The entry at `index` (1-based), if present.
     pub fn get(&self, index: u64) -> Option<&Entry> {
-        index.checked_sub(1).and_then(|i| self.entries.get(i as usize))
+        index
+            .checked_sub(1)
+            .and_then(|i| self.entries.get(i as usize))
     }
 
     /// The term of the entry at `index`; 0 for index 0 or past the end.

@@ -97,9 +97,18 @@ impl RaftMessage {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RaftSummary {
     /// A RequestVote (or pre-vote request).
-    RequestVote { term: u64, pre_vote: bool, last_log_index: u64, last_log_term: u64 },
+    RequestVote {
+        term: u64,
+        pre_vote: bool,
+        last_log_index: u64,
+        last_log_term: u64,
+    },
     /// A vote reply.
-    Vote { term: u64, granted: bool, pre_vote: bool },
+    Vote {
+        term: u64,
+        granted: bool,
+        pre_vote: bool,
+    },
     /// An AppendEntries carrying entries `first..first+count` (none: a heartbeat).
     AppendEntries {
         term: u64,
@@ -110,25 +119,46 @@ pub enum RaftSummary {
         leader_commit: u64,
     },
     /// An AppendEntries reply.
-    AppendReply { term: u64, success: bool, match_index: u64, conflict_index: u64 },
+    AppendReply {
+        term: u64,
+        success: bool,
+        match_index: u64,
+        conflict_index: u64,
+    },
 }
 
 impl RaftSummary {
     /// The short label drawn on a message in flight: "RV t3", "AE 4–5", "HB t3"…
     pub fn label(&self) -> String {
         match *self {
-            RaftSummary::RequestVote { term, pre_vote: false, .. } => format!("RV t{term}"),
-            RaftSummary::RequestVote { term, pre_vote: true, .. } => format!("PV t{term}"),
-            RaftSummary::Vote { granted, pre_vote, .. } => {
+            RaftSummary::RequestVote {
+                term,
+                pre_vote: false,
+                ..
+            } => format!("RV t{term}"),
+            RaftSummary::RequestVote {
+                term,
+                pre_vote: true,
+                ..
+            } => format!("PV t{term}"),
+            RaftSummary::Vote {
+                granted, pre_vote, ..
+            } => {
                 let kind = if pre_vote { "pre-vote" } else { "vote" };
                 format!("{kind} {}", if granted { "✓" } else { "✗" })
             }
             RaftSummary::AppendEntries { count: 0, term, .. } => format!("HB t{term}"),
-            RaftSummary::AppendEntries { first, count: 1, .. } => format!("AE {first}"),
+            RaftSummary::AppendEntries {
+                first, count: 1, ..
+            } => format!("AE {first}"),
             RaftSummary::AppendEntries { first, count, .. } => {
                 format!("AE {first}–{}", first + count - 1)
             }
-            RaftSummary::AppendReply { success: true, match_index, .. } => format!("ok {match_index}"),
+            RaftSummary::AppendReply {
+                success: true,
+                match_index,
+                ..
+            } => format!("ok {match_index}"),
             RaftSummary::AppendReply { success: false, .. } => "reject".to_string(),
         }
     }
@@ -136,9 +166,13 @@ impl RaftSummary {
     /// The message type's full name.
     pub fn kind_name(&self) -> &'static str {
         match self {
-            RaftSummary::RequestVote { pre_vote: false, .. } => "RequestVote",
+            RaftSummary::RequestVote {
+                pre_vote: false, ..
+            } => "RequestVote",
             RaftSummary::RequestVote { pre_vote: true, .. } => "PreVote",
-            RaftSummary::Vote { pre_vote: false, .. } => "RequestVote reply",
+            RaftSummary::Vote {
+                pre_vote: false, ..
+            } => "RequestVote reply",
             RaftSummary::Vote { pre_vote: true, .. } => "PreVote reply",
             RaftSummary::AppendEntries { count: 0, .. } => "AppendEntries (heartbeat)",
             RaftSummary::AppendEntries { .. } => "AppendEntries",
@@ -150,7 +184,9 @@ impl RaftSummary {
 impl fmt::Display for RaftSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            RaftSummary::RequestVote { term, .. } => write!(f, "{} (term {term})", self.kind_name()),
+            RaftSummary::RequestVote { term, .. } => {
+                write!(f, "{} (term {term})", self.kind_name())
+            }
             RaftSummary::Vote { term, granted, .. } => write!(
                 f,
                 "{} (term {term}, {})",
@@ -160,7 +196,9 @@ impl fmt::Display for RaftSummary {
             RaftSummary::AppendEntries { term, count: 0, .. } => {
                 write!(f, "{} (term {term})", self.kind_name())
             }
-            RaftSummary::AppendEntries { term, first, count, .. } => {
+            RaftSummary::AppendEntries {
+                term, first, count, ..
+            } => {
                 let last = first + count - 1;
                 if count == 1 {
                     write!(f, "AppendEntries (term {term}, entry {first})")
@@ -168,10 +206,23 @@ impl fmt::Display for RaftSummary {
                     write!(f, "AppendEntries (term {term}, entries {first}–{last})")
                 }
             }
-            RaftSummary::AppendReply { term, success: true, match_index, .. } => {
-                write!(f, "AppendEntries reply (term {term}, success, match {match_index})")
+            RaftSummary::AppendReply {
+                term,
+                success: true,
+                match_index,
+                ..
+            } => {
+                write!(
+                    f,
+                    "AppendEntries reply (term {term}, success, match {match_index})"
+                )
             }
-            RaftSummary::AppendReply { term, success: false, conflict_index, .. } => write!(
+            RaftSummary::AppendReply {
+                term,
+                success: false,
+                conflict_index,
+                ..
+            } => write!(
                 f,
                 "AppendEntries reply (term {term}, rejected, retry from {conflict_index})"
             ),
@@ -182,22 +233,51 @@ impl fmt::Display for RaftSummary {
 impl Digest for RaftSummary {
     fn digest(&self, h: &mut TraceHasher) {
         match *self {
-            RaftSummary::RequestVote { term, pre_vote, last_log_index, last_log_term } => {
+            RaftSummary::RequestVote {
+                term,
+                pre_vote,
+                last_log_index,
+                last_log_term,
+            } => {
                 for w in [1, term, pre_vote as u64, last_log_index, last_log_term] {
                     h.word(w);
                 }
             }
-            RaftSummary::Vote { term, granted, pre_vote } => {
+            RaftSummary::Vote {
+                term,
+                granted,
+                pre_vote,
+            } => {
                 for w in [2, term, granted as u64, pre_vote as u64] {
                     h.word(w);
                 }
             }
-            RaftSummary::AppendEntries { term, prev_log_index, prev_log_term, first, count, leader_commit } => {
-                for w in [3, term, prev_log_index, prev_log_term, first, count, leader_commit] {
+            RaftSummary::AppendEntries {
+                term,
+                prev_log_index,
+                prev_log_term,
+                first,
+                count,
+                leader_commit,
+            } => {
+                for w in [
+                    3,
+                    term,
+                    prev_log_index,
+                    prev_log_term,
+                    first,
+                    count,
+                    leader_commit,
+                ] {
                     h.word(w);
                 }
             }
-            RaftSummary::AppendReply { term, success, match_index, conflict_index } => {
+            RaftSummary::AppendReply {
+                term,
+                success,
+                match_index,
+                conflict_index,
+            } => {
                 for w in [4, term, success as u64, match_index, conflict_index] {
                     h.word(w);
                 }

@@ -6,10 +6,12 @@ use serde_json::{json, Value};
 
 use super::invariants::RaftChecker;
 use super::log::{Entry, Log};
-use super::message::{AppendEntries, AppendEntriesReply, RaftMessage, RequestVote, RequestVoteReply};
+use super::message::{
+    AppendEntries, AppendEntriesReply, RaftMessage, RequestVote, RequestVoteReply,
+};
 use super::note::{Denial, RaftNote, RaftTimer, Role, StepDown};
 use super::settings::{Mutation, RaftSettings};
-use crate::sim::{Ctx, Node, NodeId, Time};
+use crate::sim::{Ctx, MarkKind, Node, NodeId, Time};
 
 /// How many entries one AppendEntries carries at most, so log repair of a far-behind
 /// follower shows as a sequence of batches rather than one giant message.
@@ -36,7 +38,8 @@ struct Config {
 impl Config {
     /// The minimum election timeout: how long "recently" is for leases and check-quorum.
     fn lease_ms(&self) -> Time {
-        self.election_timeout_ms.map_or(DEFAULT_LEASE_MS, |(lo, _)| lo)
+        self.election_timeout_ms
+            .map_or(DEFAULT_LEASE_MS, |(lo, _)| lo)
     }
 }
 
@@ -119,7 +122,9 @@ impl RaftNode {
     }
     /// Who has granted it a vote (or pre-vote) in its current campaign.
     pub fn votes(&self) -> Vec<NodeId> {
-        (1..=self.size).filter(|id| self.votes.contains(*id)).collect()
+        (1..=self.size)
+            .filter(|id| self.votes.contains(*id))
+            .collect()
     }
     /// As leader: the next log index to send to `peer`.
     pub fn next_index(&self, peer: NodeId) -> Option<u64> {
@@ -127,7 +132,8 @@ impl RaftNode {
     }
     /// As leader: the highest index known to be replicated on `peer`.
     pub fn match_index(&self, peer: NodeId) -> Option<u64> {
-        (self.role == Role::Leader && peer != self.id).then(|| self.match_index[(peer - 1) as usize])
+        (self.role == Role::Leader && peer != self.id)
+            .then(|| self.match_index[(peer - 1) as usize])
     }
 
     // ----- transitions -----
@@ -173,7 +179,10 @@ impl RaftNode {
         let was_leader = self.role == Role::Leader;
         self.role = Role::Follower;
         self.votes = NodeSet::default();
-        ctx.note(RaftNote::BecameFollower { term: self.current_term, why });
+        ctx.note(RaftNote::BecameFollower {
+            term: self.current_term,
+            why,
+        });
         if was_leader {
             ctx.cancel_timer(RaftTimer::Heartbeat);
             ctx.cancel_timer(RaftTimer::CheckQuorum);
@@ -214,7 +223,9 @@ impl RaftNode {
         self.leader_id = None;
         self.votes = NodeSet::default();
         self.votes.insert(self.id);
-        ctx.note(RaftNote::StartedElection { term: self.current_term });
+        ctx.note(RaftNote::StartedElection {
+            term: self.current_term,
+        });
         self.reset_election_timer(ctx);
         if self.votes.len() >= self.majority() {
             return self.become_leader(ctx);
@@ -242,11 +253,20 @@ impl RaftNode {
         self.next_index = vec![next; self.size as usize];
         self.match_index = vec![0; self.size as usize];
         self.heard_from = NodeSet::default();
-        ctx.note(RaftNote::BecameLeader { term: self.current_term });
+        ctx.note(RaftNote::BecameLeader {
+            term: self.current_term,
+        });
         ctx.cancel_timer(RaftTimer::Election);
         if self.config.leader_noop {
-            let index = self.log.append(Entry { term: self.current_term, value: None });
-            ctx.note(RaftNote::Accepted { index, term: self.current_term, value: None });
+            let index = self.log.append(Entry {
+                term: self.current_term,
+                value: None,
+            });
+            ctx.note(RaftNote::Accepted {
+                index,
+                term: self.current_term,
+                value: None,
+            });
         }
         // §5.2: send initial empty AppendEntries (heartbeats) to establish authority.
         for peer in self.peers() {
@@ -262,7 +282,10 @@ impl RaftNode {
     fn send_append(&mut self, ctx: &mut Ctx<'_, Self>, peer: NodeId) {
         let next = self.next_index[(peer - 1) as usize];
         let prev_log_index = next - 1;
-        let last = self.log.last_index().min(prev_log_index + MAX_ENTRIES_PER_MESSAGE);
+        let last = self
+            .log
+            .last_index()
+            .min(prev_log_index + MAX_ENTRIES_PER_MESSAGE);
         let ae = AppendEntries {
             term: self.current_term,
             leader_id: self.id,
@@ -307,10 +330,16 @@ impl RaftNode {
             return;
         }
         self.commit_index = index;
-        ctx.note(RaftNote::Committed { index });
+        ctx.note(RaftNote::Committed {
+            index,
+            by_leader: self.role == Role::Leader,
+        });
         // Apply in order, right away: the state machine is the log's committed prefix.
         if self.last_applied < index {
-            ctx.note(RaftNote::Applied { from: self.last_applied + 1, to: index });
+            ctx.note(RaftNote::Applied {
+                from: self.last_applied + 1,
+                to: index,
+            });
             self.last_applied = index;
         }
     }
@@ -339,9 +368,22 @@ impl RaftNode {
             } else {
                 None
             };
-            ctx.note(RaftNote::Voted { candidate: from, term: rv.term, pre_vote: true, denied });
-            let term = if denied.is_none() { rv.term } else { self.current_term };
-            let reply = RequestVoteReply { term, vote_granted: denied.is_none(), pre_vote: true };
+            ctx.note(RaftNote::Voted {
+                candidate: from,
+                term: rv.term,
+                pre_vote: true,
+                denied,
+            });
+            let term = if denied.is_none() {
+                rv.term
+            } else {
+                self.current_term
+            };
+            let reply = RequestVoteReply {
+                term,
+                vote_granted: denied.is_none(),
+                pre_vote: true,
+            };
             ctx.send(from, RaftMessage::RequestVoteReply(reply));
             return;
         }
@@ -360,7 +402,12 @@ impl RaftNode {
             self.voted_for = Some(rv.candidate_id);
             self.reset_election_timer(ctx);
         }
-        ctx.note(RaftNote::Voted { candidate: from, term: rv.term, pre_vote: false, denied });
+        ctx.note(RaftNote::Voted {
+            candidate: from,
+            term: rv.term,
+            pre_vote: false,
+            denied,
+        });
         let reply = RequestVoteReply {
             term: self.current_term,
             vote_granted: denied.is_none(),
@@ -451,7 +498,10 @@ impl RaftNode {
             stored += 1;
         }
         if let Some(first) = stored_from {
-            ctx.note(RaftNote::Stored { first, count: stored });
+            ctx.note(RaftNote::Stored {
+                first,
+                count: stored,
+            });
         }
         let match_index = ae.prev_log_index + ae.entries.len() as u64;
         // Figure 2: commitIndex = min(leaderCommit, index of last new entry).
@@ -494,7 +544,9 @@ impl RaftNode {
                 },
                 None => r.conflict_index,
             };
-            let target = target.max(self.match_index[p] + 1).min(self.log.last_index() + 1);
+            let target = target
+                .max(self.match_index[p] + 1)
+                .min(self.log.last_index() + 1);
             if target < self.next_index[p] {
                 self.next_index[p] = target;
                 self.send_append(ctx, from);
@@ -593,12 +645,22 @@ impl Node for RaftNode {
 
     fn on_request(&mut self, ctx: &mut Ctx<'_, Self>, value: &str) {
         if self.role != Role::Leader {
-            ctx.note(RaftNote::Refused { value: value.to_string(), leader: self.leader_id });
+            ctx.note(RaftNote::Refused {
+                value: value.to_string(),
+                leader: self.leader_id,
+            });
             return;
         }
         let term = self.current_term;
-        let index = self.log.append(Entry { term, value: Some(Rc::from(value)) });
-        ctx.note(RaftNote::Accepted { index, term, value: Some(value.to_string()) });
+        let index = self.log.append(Entry {
+            term,
+            value: Some(Rc::from(value)),
+        });
+        ctx.note(RaftNote::Accepted {
+            index,
+            term,
+            value: Some(value.to_string()),
+        });
         // Replicate at once to followers that are caught up; the others are mid-repair
         // and get it when their reply comes back or at the next heartbeat.
         for peer in self.peers() {
@@ -611,10 +673,23 @@ impl Node for RaftNode {
 
     fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String> {
         if self.role == Role::Leader {
-            return Err(format!("S{} is the leader: leaders have no election timer", self.id));
+            return Err(format!(
+                "S{} is the leader: leaders have no election timer",
+                self.id
+            ));
         }
         self.start_campaign(ctx);
         Ok(())
+    }
+
+    fn mark(note: &RaftNote) -> Option<MarkKind> {
+        match note {
+            RaftNote::BecameLeader { .. } => Some(MarkKind::Election),
+            RaftNote::Committed {
+                by_leader: true, ..
+            } => Some(MarkKind::Commit),
+            _ => None,
+        }
     }
 
     fn report(&self) -> Value {

@@ -133,17 +133,30 @@ pub enum RaftNote {
     /// Won the election for `term`.
     BecameLeader { term: u64 },
     /// Answered a (pre-)vote request.
-    Voted { candidate: NodeId, term: u64, pre_vote: bool, denied: Option<Denial> },
+    Voted {
+        candidate: NodeId,
+        term: u64,
+        pre_vote: bool,
+        denied: Option<Denial>,
+    },
     /// Accepted a client request as a new entry.
-    Accepted { index: u64, term: u64, value: Option<String> },
+    Accepted {
+        index: u64,
+        term: u64,
+        value: Option<String>,
+    },
     /// Refused a client request: not the leader.
-    Refused { value: String, leader: Option<NodeId> },
+    Refused {
+        value: String,
+        leader: Option<NodeId>,
+    },
     /// Removed conflicting entries from `from` on (§5.3).
     Truncated { from: u64, count: u64 },
     /// Stored entries sent by the leader.
     Stored { first: u64, count: u64 },
-    /// The commit index advanced to `index`.
-    Committed { index: u64 },
+    /// The commit index advanced to `index` (`by_leader`: the leader counted replicas;
+    /// otherwise a follower learned it from the leader).
+    Committed { index: u64, by_leader: bool },
     /// Entries `from..=to` were applied to the state machine, in order.
     Applied { from: u64, to: u64 },
 }
@@ -162,7 +175,12 @@ impl fmt::Display for RaftNote {
                 write!(f, "timed out and started an election for term {term}")
             }
             RaftNote::BecameLeader { term } => write!(f, "became leader for term {term}"),
-            RaftNote::Voted { candidate, term, pre_vote, denied } => {
+            RaftNote::Voted {
+                candidate,
+                term,
+                pre_vote,
+                denied,
+            } => {
                 let what = if *pre_vote { "pre-vote" } else { "vote" };
                 match denied {
                     None => write!(f, "granted its {what} to S{candidate} for term {term}"),
@@ -170,21 +188,34 @@ impl fmt::Display for RaftNote {
                 }
             }
             RaftNote::Accepted { index, term, value } => match value {
-                Some(v) => write!(f, "accepted client request {v:?} as entry {index} (term {term})"),
+                Some(v) => write!(
+                    f,
+                    "accepted client request {v:?} as entry {index} (term {term})"
+                ),
                 None => write!(f, "appended a no-op as entry {index} (term {term})"),
             },
             RaftNote::Refused { value, leader } => match leader {
-                Some(l) => write!(f, "refused client request {value:?}: not the leader (try S{l})"),
-                None => write!(f, "refused client request {value:?}: not the leader (leader unknown)"),
+                Some(l) => write!(
+                    f,
+                    "refused client request {value:?}: not the leader (try S{l})"
+                ),
+                None => write!(
+                    f,
+                    "refused client request {value:?}: not the leader (leader unknown)"
+                ),
             },
             RaftNote::Truncated { from, count } => {
-                write!(f, "removed {count} conflicting entr{} from index {from}", plural_y(*count))
+                write!(
+                    f,
+                    "removed {count} conflicting entr{} from index {from}",
+                    plural_y(*count)
+                )
             }
             RaftNote::Stored { first, count: 1 } => write!(f, "stored entry {first}"),
             RaftNote::Stored { first, count } => {
                 write!(f, "stored entries {first}–{}", first + count - 1)
             }
-            RaftNote::Committed { index } => write!(f, "committed up to index {index}"),
+            RaftNote::Committed { index, .. } => write!(f, "committed up to index {index}"),
             RaftNote::Applied { from, to } if from == to => write!(f, "applied entry {from}"),
             RaftNote::Applied { from, to } => write!(f, "applied entries {from}–{to}"),
         }
@@ -209,7 +240,12 @@ impl Digest for RaftNote {
             RaftNote::StartedPreVote { term } => [3, *term].iter().for_each(|w| h.word(*w)),
             RaftNote::StartedElection { term } => [4, *term].iter().for_each(|w| h.word(*w)),
             RaftNote::BecameLeader { term } => [5, *term].iter().for_each(|w| h.word(*w)),
-            RaftNote::Voted { candidate, term, pre_vote, denied } => {
+            RaftNote::Voted {
+                candidate,
+                term,
+                pre_vote,
+                denied,
+            } => {
                 let d = match denied {
                     None => 0,
                     Some(Denial::StaleTerm) => 1,
@@ -217,7 +253,9 @@ impl Digest for RaftNote {
                     Some(Denial::LogBehind) => 2,
                     Some(Denial::LeaderActive) => 3,
                 };
-                [6, *candidate as u64, *term, *pre_vote as u64, d].iter().for_each(|w| h.word(*w))
+                [6, *candidate as u64, *term, *pre_vote as u64, d]
+                    .iter()
+                    .for_each(|w| h.word(*w))
             }
             RaftNote::Accepted { index, term, value } => {
                 [7, *index, *term].iter().for_each(|w| h.word(*w));
@@ -228,9 +266,15 @@ impl Digest for RaftNote {
                 value.digest(h);
                 leader.digest(h);
             }
-            RaftNote::Truncated { from, count } => [9, *from, *count].iter().for_each(|w| h.word(*w)),
-            RaftNote::Stored { first, count } => [10, *first, *count].iter().for_each(|w| h.word(*w)),
-            RaftNote::Committed { index } => [11, *index].iter().for_each(|w| h.word(*w)),
+            RaftNote::Truncated { from, count } => {
+                [9, *from, *count].iter().for_each(|w| h.word(*w))
+            }
+            RaftNote::Stored { first, count } => {
+                [10, *first, *count].iter().for_each(|w| h.word(*w))
+            }
+            RaftNote::Committed { index, by_leader } => [11, *index, *by_leader as u64]
+                .iter()
+                .for_each(|w| h.word(*w)),
             RaftNote::Applied { from, to } => [12, *from, *to].iter().for_each(|w| h.word(*w)),
         }
     }

@@ -1,9 +1,9 @@
 //! The fixed benchmark workload: five servers on the default network, a client request to
 //! the current leader every 10 ms. Used by `qlab bench` and the criterion bench alike.
 
-use super::{world, RaftWorld, Role};
+use super::{world, RaftNode, RaftWorld, Role};
 use crate::scenario::Scenario;
-use crate::sim::{Action, NodeId, Time};
+use crate::sim::{Action, History, NodeId, Time};
 
 /// Interval between client requests.
 pub const REQUEST_EVERY_MS: Time = 10;
@@ -19,7 +19,10 @@ pub fn leader(w: &RaftWorld) -> Option<NodeId> {
 
 /// A fresh world for the workload.
 pub fn start() -> RaftWorld {
-    let scenario = Scenario { title: "Benchmark workload".into(), ..Scenario::default() };
+    let scenario = Scenario {
+        title: "Benchmark workload".into(),
+        ..Scenario::default()
+    };
     world(&scenario)
 }
 
@@ -31,9 +34,40 @@ pub fn drive(w: &mut RaftWorld, until_ms: Time) {
         w.advance_to(t);
         if let Some(l) = leader(w) {
             k += 1;
-            w.act(Action::Request { node: l, value: format!("v{k}") });
+            w.act(Action::Request {
+                node: l,
+                value: format!("v{k}"),
+            });
         }
         t += REQUEST_EVERY_MS;
     }
     w.advance_to(until_ms);
+}
+
+/// Runs `ms` of simulated time the way the page does: a 50 ms frame at a time, the
+/// history observing after each, a client request to the leader every 100 ms sent
+/// through the history. Used to test and measure time travel.
+pub fn live_run(ms: Time) -> (RaftWorld, History<RaftNode>) {
+    let mut live = start();
+    let mut history = History::new(&mut live);
+    let mut t = 0;
+    let mut k = 0;
+    while t < ms {
+        t += 50;
+        live.advance_to(t);
+        history.observe(&mut live);
+        if t % 100 == 0 {
+            if let Some(l) = leader(&live) {
+                k += 1;
+                history.act(
+                    &mut live,
+                    Action::Request {
+                        node: l,
+                        value: format!("v{k}"),
+                    },
+                );
+            }
+        }
+    }
+    (live, history)
 }
