@@ -83,6 +83,25 @@ impl<N: Node> History<N> {
         w
     }
 
+    /// The state after exactly `events` events, rebuilt from the nearest checkpoint
+    /// (for stepping back one event). `None` if the run never had that many.
+    pub fn seek_events(&self, events: u64, keep: usize) -> Option<World<N>> {
+        let i = self
+            .checkpoints
+            .partition_point(|w| w.events() <= events)
+            .max(1)
+            - 1;
+        let mut w = self.checkpoints[i].clone();
+        w.keep_records(keep);
+        w.trace_mut().collect_marks(true);
+        while w.events() < events {
+            if !w.step() {
+                return None;
+            }
+        }
+        Some(w)
+    }
+
     /// The user acts on `live`, which may be at a past time: the future after `now` is
     /// discarded (script entries, checkpoints and marks), the action is recorded and
     /// applied, and every checkpoint takes the new script. Returns the action's time and

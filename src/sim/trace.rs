@@ -78,13 +78,15 @@ pub enum Event<N: Node> {
         to: NodeId,
         msg: Summary<N>,
     },
-    /// A message never arrived.
+    /// A message never arrived. `progress` is how far along its link it was (0 to 1),
+    /// for drawing it fade out where it died; it follows from the rest, so it is not hashed.
     Lost {
         id: MessageId,
         from: NodeId,
         to: NodeId,
         msg: Summary<N>,
         reason: LossReason,
+        progress: f32,
     },
     /// A node's timer fired.
     Timer { node: NodeId, timer: N::Timer },
@@ -202,6 +204,7 @@ impl<N: Node> Event<N> {
                 to,
                 msg,
                 reason,
+                ..
             } => json!({
                 "event": kind, "id": id, "from": from, "to": to, "message": msg,
                 "reason": reason.name()

@@ -324,7 +324,7 @@ impl<N: Node> World<N> {
                 let m = self.in_flight.remove(&id).expect("live message");
                 if m.lost_at.is_some() {
                     self.trace
-                        .push(self.now, lost::<N>(&m, LossReason::Network));
+                        .push(self.now, lost::<N>(&m, LossReason::Network, self.now));
                 } else {
                     self.arrive(m);
                 }
@@ -526,7 +526,7 @@ impl<N: Node> World<N> {
                     self.arrive(m);
                 } else {
                     self.trace
-                        .push(self.now, lost::<N>(&m, LossReason::Dropped));
+                        .push(self.now, lost::<N>(&m, LossReason::Dropped, self.now));
                 }
             }
         }
@@ -537,10 +537,10 @@ impl<N: Node> World<N> {
     fn arrive(&mut self, m: InFlight<N::Message>) {
         if !self.links.is_up(m.from, m.to) {
             self.trace
-                .push(self.now, lost::<N>(&m, LossReason::LinkCut));
+                .push(self.now, lost::<N>(&m, LossReason::LinkCut, self.now));
         } else if !self.hosts[(m.to - 1) as usize].up {
             self.trace
-                .push(self.now, lost::<N>(&m, LossReason::ReceiverDown));
+                .push(self.now, lost::<N>(&m, LossReason::ReceiverDown, self.now));
         } else {
             let summary = m.msg.summary();
             self.trace.push(
@@ -717,12 +717,21 @@ impl<N: Node> World<N> {
     }
 }
 
-fn lost<N: Node>(m: &InFlight<N::Message>, reason: LossReason) -> Event<N> {
+fn lost<N: Node>(m: &InFlight<N::Message>, reason: LossReason, now: Time) -> Event<N> {
+    let progress = match m.arrives_at {
+        Some(arrives) if arrives > m.sent_at => {
+            (now.saturating_sub(m.sent_at) as f32 / (arrives - m.sent_at) as f32).min(1.0)
+        }
+        Some(_) => 1.0,
+        // Manual mode: a waiting message is drawn in the middle of its link.
+        None => 0.5,
+    };
     Event::Lost {
         id: m.id,
         from: m.from,
         to: m.to,
         msg: m.msg.summary(),
         reason,
+        progress,
     }
 }
