@@ -66,7 +66,7 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
             let mut world = protocols::build(&scenario);
             world.keep_records(usize::MAX);
             let mut out = String::new();
-            // Records of the boot (timers armed at time 0) come first.
+            // Anything recorded while the world was built comes before the first step.
             let flush = |w: &mut Box<dyn Run>, out: &mut String| {
                 for r in w.drain_records() {
                     let _ = writeln!(out, "{r}");
@@ -245,6 +245,9 @@ pub fn bench() -> Value {
     })
 }
 
+/// The flags that take a value (every other `--flag` is a switch).
+const VALUE_FLAGS: [&str; 4] = ["--seeds", "--base", "--t", "--until-ms"];
+
 /// Parsed `FILE` and `--flag value` arguments; each is taken once, and `done` rejects
 /// whatever was left over.
 struct Options {
@@ -294,8 +297,15 @@ impl Options {
         }
     }
 
+    /// The first argument that is neither a flag nor the value of one, so that
+    /// `qlab run --until-ms 2500 FILE` and `qlab run FILE --until-ms 2500` agree.
     fn positional(&mut self, what: &str) -> Result<String, Usage> {
-        match self.args.iter().position(|a| !a.starts_with("--")) {
+        let found = (0..self.args.len()).find(|&i| {
+            let a = &self.args[i];
+            let after_value_flag = i > 0 && VALUE_FLAGS.contains(&self.args[i - 1].as_str());
+            (!a.starts_with("--") || a == "-") && !after_value_flag
+        });
+        match found {
             Some(i) => Ok(self.args.remove(i)),
             None => Err(Usage(format!("missing {what}"))),
         }

@@ -115,7 +115,14 @@ impl Scenario {
         let mut de = serde_json::Deserializer::from_str(text);
         let raw: RawScenario = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            // "." is the document itself; "?" is where serde lost track (a document cut
+            // short inside an object): neither names a field, so the message stands alone
+            // instead of reading "?: EOF while parsing an object".
+            let path = if path == "." || path == "?" {
+                String::new()
+            } else {
+                path
+            };
             ScenarioError::at(path, plain_serde_message(&e.into_inner()))
         })?;
         de.end()

@@ -1,0 +1,459 @@
+//! The scenario test-case format of `tests/scenarios/` and the runner that checks one case.
+//!
+//! A case is a JSON file that reads like a line of the Raft paper:
+//!
+//! ```json
+//! {
+//!   "shows": "a candidate that receives votes from a majority becomes leader",
+//!   "cite": "§5.2",
+//!   "scenario": { "version": 1, "protocol": "raft", ... },
+//!   "until_ms": 100,
+//!   "expect": {
+//!     "nodes": { "1": { "role": "leader", "term": 1, "log": [[1, "a"], [1, null]] } },
+//!     "violations": [],
+//!     "leader": 1
+//!   }
+//! }
+//! ```
+//!
+//! - `scenario` is a full scenario (SCENARIO.md) or `preset` names one of the presets, and
+//!   `override` (optional) is merged into it, object by object (`{"raft": {"mutations": []}}`
+//!   runs a mutation preset without its mutation).
+//! - Either `until_ms` + `expect` (one check at the end), or `checks`: a list of
+//!   `{ "at_ms": T, "expect": {...} }` in time order, each asserted on the state at time `T`
+//!   (every script action at or before `T` applied, see `src/sim/world.rs`).
+//! - The last check must state `violations`, the exact set of invariants broken so far
+//!   (`[]` for correct Raft); an item is an invariant's name or
+//!   `{"invariant": "...", "at_ms": 60}` to pin the time too.
+//! - `expect.nodes` maps a node id to the fields to check: `up`, `role`, `term`,
+//!   `term_at_least`, `voted_for` (a node id or `null`), `commit_index`, `last_applied`,
+//!   `leader_id`, `log` (every entry as `[term, value]`, `null` for a no-op) and `log_len`.
+//!   `expect.all_nodes` checks the same fields on every node.
+//! - `expect.leader` is the id of the only node that is up and leader (`null`: there is
+//!   none); `expect.leader_count` counts up leaders of any term.
+//! - `expect.trace` lists events that must have happened: `{"text": "...", "at_ms": T,
+//!   "kind": "refused"}`, where `text` is part of the event's one-line description (what the
+//!   page's event list shows), and `at_ms` and `kind` are optional.
+//!   `expect.not_in_trace` lists texts no event may contain.
+//! - `expect.in_flight` lists the ids of the messages on the wire (manual networks).
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use quorum_lab::protocols::raft::{self, RaftWorld, Role};
+use quorum_lab::scenario::{presets, Scenario};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// One test case file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// What the case shows, in words.
+    pub shows: String,
+    /// The section of the paper (or thesis) it follows.
+    pub cite: String,
+    #[serde(default)]
+    pub scenario: Option<Value>,
+    #[serde(default)]
+    pub preset: Option<String>,
+    #[serde(default, rename = "override")]
+    pub override_: Option<Value>,
+    #[serde(default)]
+    pub until_ms: Option<u64>,
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    #[serde(default)]
+    pub checks: Vec<Check>,
+}
+
+/// An expectation at a time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub at_ms: u64,
+    pub expect: Expect,
+}
+
+/// What must hold at a check.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    #[serde(default)]
+    pub nodes: Map<String, Value>,
+    #[serde(default)]
+    pub all_nodes: Option<Map<String, Value>>,
+    #[serde(default)]
+    pub violations: Option<Vec<Value>>,
+    /// `Some(Value::Null)`: no leader; a number: that node is the only leader.
+    #[serde(default, deserialize_with = "present")]
+    pub leader: Option<Value>,
+    #[serde(default)]
+    pub leader_count: Option<usize>,
+    #[serde(default)]
+    pub trace: Vec<TraceExpect>,
+    #[serde(default)]
+    pub not_in_trace: Vec<String>,
+    #[serde(default)]
+    pub in_flight: Option<Vec<u64>>,
+}
+
+/// An event that must be in the trace.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceExpect {
+    pub text: String,
+    #[serde(default)]
+    pub at_ms: Option<u64>,
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// Tells `"leader": null` (no leader) from a left-out `leader`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+const NODE_FIELDS: &[&str] = &[
+    "up",
+    "role",
+    "term",
+    "term_at_least",
+    "voted_for",
+    "commit_index",
+    "last_applied",
+    "leader_id",
+    "log",
+    "log_len",
+];
+
+/// The root of the case files.
+pub fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios")
+}
+
+/// Every `.json` file under `dir`, sorted, recursively.
+pub fn case_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
+        for entry in entries {
+            let path = entry.expect("readable directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "json") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Merges `patch` into `base`: objects key by key, anything else replaced.
+pub fn merge(base: &mut Value, patch: &Value) {
+    match (base, patch) {
+        (Value::Object(b), Value::Object(p)) => {
+            for (k, v) in p {
+                merge(b.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+impl Case {
+    /// Reads a case file.
+    pub fn load(path: &Path) -> Result<Case, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| format!("not a valid test case: {e}"))
+    }
+
+    /// The scenario the case runs.
+    pub fn scenario(&self) -> Result<Scenario, String> {
+        let mut json: Value = match (&self.scenario, &self.preset) {
+            (Some(s), None) => s.clone(),
+            (None, Some(id)) => {
+                let text = presets::PRESETS
+                    .iter()
+                    .find(|(p, _)| p == id)
+                    .map(|(_, j)| *j)
+                    .ok_or_else(|| format!("no preset {id:?}"))?;
+                serde_json::from_str(text).map_err(|e| format!("preset {id}: {e}"))?
+            }
+            _ => return Err("give exactly one of \"scenario\" and \"preset\"".into()),
+        };
+        if let Some(patch) = &self.override_ {
+            merge(&mut json, patch);
+        }
+        Scenario::from_json(&json.to_string()).map_err(|e| format!("scenario: {e}"))
+    }
+
+    /// The checks in time order (`until_ms` + `expect` is one check).
+    pub fn all_checks(&self) -> Result<Vec<(u64, &Expect)>, String> {
+        let mut checks: Vec<(u64, &Expect)> =
+            self.checks.iter().map(|c| (c.at_ms, &c.expect)).collect();
+        match (self.until_ms, &self.expect) {
+            (Some(t), Some(e)) => checks.push((t, e)),
+            (None, None) => {}
+            _ => return Err("\"until_ms\" and \"expect\" go together".into()),
+        }
+        if checks.is_empty() {
+            return Err("the case checks nothing: add \"until_ms\" and \"expect\"".into());
+        }
+        if checks.windows(2).any(|w| w[0].0 > w[1].0) {
+            return Err("checks must be in time order".into());
+        }
+        if checks.last().is_some_and(|(_, e)| e.violations.is_none()) {
+            return Err(
+                "the last check must state \"violations\" ([] for correct Raft)".to_string(),
+            );
+        }
+        if self.shows.trim().is_empty() || self.cite.trim().is_empty() {
+            return Err("\"shows\" and \"cite\" must say something".into());
+        }
+        Ok(checks)
+    }
+}
+
+/// What a run of a case produced, for determinism checks.
+pub struct Ran {
+    pub trace_hash: String,
+    pub world: RaftWorld,
+}
+
+/// Runs a case and checks every expectation. `Err` lists what differed, one per line.
+pub fn run_case(case: &Case) -> Result<Ran, String> {
+    let scenario = case.scenario()?;
+    let checks = case.all_checks()?;
+    let mut world = raft::world(&scenario);
+    world.keep_records(usize::MAX);
+    let mut problems = Vec::new();
+    for (t, expect) in checks {
+        world.advance_to(t);
+        for p in check(&world, expect) {
+            problems.push(format!("at {t} ms: {p}"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Ran {
+            trace_hash: world.trace().hash(),
+            world,
+        })
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+fn entry_json(e: &raft::Entry) -> Value {
+    serde_json::json!([e.term, e.value.as_deref()])
+}
+
+fn node_value(world: &RaftWorld, id: u32, field: &str) -> Value {
+    let h = world.host(id);
+    let n = &h.node;
+    match field {
+        "up" => h.up.into(),
+        "role" => n.role().name().into(),
+        "term" | "term_at_least" => n.current_term().into(),
+        "voted_for" => n.voted_for().map_or(Value::Null, Value::from),
+        "commit_index" => n.commit_index().into(),
+        "last_applied" => n.last_applied().into(),
+        "leader_id" => n.leader_id().map_or(Value::Null, Value::from),
+        "log" => Value::Array(n.log().entries().iter().map(entry_json).collect()),
+        "log_len" => n.log().last_index().into(),
+        _ => unreachable!("fields are checked first"),
+    }
+}
+
+fn check_node(world: &RaftWorld, id: u32, want: &Map<String, Value>, out: &mut Vec<String>) {
+    for (field, expected) in want {
+        if !NODE_FIELDS.contains(&field.as_str()) {
+            out.push(format!(
+                "S{id}: unknown field {field:?} (known: {})",
+                NODE_FIELDS.join(", ")
+            ));
+            continue;
+        }
+        let actual = node_value(world, id, field);
+        let ok = if field == "term_at_least" {
+            actual.as_u64() >= expected.as_u64()
+        } else {
+            &actual == expected
+        };
+        if !ok {
+            out.push(format!("S{id}.{field}: expected {expected}, got {actual}"));
+        }
+    }
+}
+
+fn leaders(world: &RaftWorld) -> Vec<u32> {
+    world
+        .hosts()
+        .iter()
+        .filter(|h| h.up && h.node.role() == Role::Leader)
+        .map(|h| h.id)
+        .collect()
+}
+
+/// Every expectation of `expect` that does not hold, in words.
+pub fn check(world: &RaftWorld, expect: &Expect) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, want) in &expect.nodes {
+        let id = match key.parse::<u32>() {
+            Ok(id) if (1..=world.size()).contains(&id) => id,
+            _ => {
+                out.push(format!("nodes: {key:?} is not a node id"));
+                continue;
+            }
+        };
+        match want.as_object() {
+            Some(want) => check_node(world, id, want, &mut out),
+            None => out.push(format!("nodes.{key}: must be an object")),
+        }
+    }
+    if let Some(want) = &expect.all_nodes {
+        for id in 1..=world.size() {
+            check_node(world, id, want, &mut out);
+        }
+    }
+    if let Some(want) = &expect.violations {
+        let actual = world.violations();
+        let names: Vec<&str> = actual.iter().map(|v| v.invariant).collect();
+        let mut wanted_names = Vec::new();
+        for w in want {
+            let (name, at) = match w {
+                Value::String(s) => (s.as_str(), None),
+                Value::Object(o) => (
+                    o.get("invariant").and_then(Value::as_str).unwrap_or(""),
+                    o.get("at_ms").and_then(Value::as_u64),
+                ),
+                _ => ("", None),
+            };
+            wanted_names.push(name);
+            match actual.iter().find(|v| v.invariant == name) {
+                None => out.push(format!("expected a violation of {name}, there was none")),
+                Some(v) if at.is_some_and(|t| t != v.at_ms) => out.push(format!(
+                    "{name} was violated at {} ms, expected at {} ms",
+                    v.at_ms,
+                    at.unwrap_or_default()
+                )),
+                Some(_) => {}
+            }
+        }
+        for v in actual {
+            if !wanted_names.contains(&v.invariant) {
+                out.push(format!(
+                    "unexpected violation of {} at {} ms: {}",
+                    v.invariant, v.at_ms, v.detail
+                ));
+            }
+        }
+        if names.len() != actual.len() {
+            out.push("duplicate violations recorded".into());
+        }
+    }
+    let up_leaders = leaders(world);
+    if let Some(want) = &expect.leader {
+        let ok = match want {
+            Value::Null => up_leaders.is_empty(),
+            v => up_leaders.len() == 1 && v.as_u64() == Some(up_leaders[0] as u64),
+        };
+        if !ok {
+            out.push(format!(
+                "leader: expected {want}, the nodes up and leading are {up_leaders:?}"
+            ));
+        }
+    }
+    if let Some(n) = expect.leader_count {
+        if up_leaders.len() != n {
+            out.push(format!(
+                "leader_count: expected {n}, got {} ({up_leaders:?})",
+                up_leaders.len()
+            ));
+        }
+    }
+    let records = world.trace().recent();
+    for want in &expect.trace {
+        let found = records.iter().any(|r| {
+            want.at_ms.is_none_or(|t| t == r.at_ms)
+                && want.kind.as_deref().is_none_or(|k| k == r.event.kind())
+                && r.event.to_string().contains(&want.text)
+        });
+        if !found {
+            let mut msg = format!("no event in the trace contains {:?}", want.text);
+            if let Some(t) = want.at_ms {
+                let _ = write!(msg, " at {t} ms");
+                let near: Vec<String> = records
+                    .iter()
+                    .filter(|r| r.at_ms == t)
+                    .map(|r| format!("    {}", r.event))
+                    .collect();
+                if near.is_empty() {
+                    msg.push_str(" (no events at that time)");
+                } else {
+                    let _ = write!(msg, "; events then:\n{}", near.join("\n"));
+                }
+            }
+            out.push(msg);
+        }
+    }
+    for text in &expect.not_in_trace {
+        if let Some(r) = records.iter().find(|r| r.event.to_string().contains(text)) {
+            out.push(format!(
+                "the trace should not contain {text:?}, but at {} ms: {}",
+                r.at_ms, r.event
+            ));
+        }
+    }
+    if let Some(want) = &expect.in_flight {
+        let actual: Vec<u64> = world.in_flight().keys().copied().collect();
+        if &actual != want {
+            out.push(format!("in_flight: expected {want:?}, got {actual:?}"));
+        }
+    }
+    out
+}
+
+/// Runs every case file under `dir` (twice, comparing trace hashes) and panics with one
+/// readable paragraph per failing file. Returns how many cases ran.
+pub fn run_all(dir: &Path) -> usize {
+    let files = case_files(dir);
+    assert!(!files.is_empty(), "no test cases under {}", dir.display());
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path
+            .strip_prefix(scenarios_dir())
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let result = Case::load(path).and_then(|case| {
+            let first = run_case(&case).map_err(|e| format!("shows: {}\n{e}", case.shows))?;
+            let second = run_case(&case)?;
+            if first.trace_hash != second.trace_hash {
+                return Err(format!(
+                    "two runs gave different trace hashes: {} and {}",
+                    first.trace_hash, second.trace_hash
+                ));
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            failures.push(format!(
+                "tests/scenarios/{name}:\n  {}",
+                e.replace('\n', "\n  ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenario cases failed:\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
+    files.len()
+}
