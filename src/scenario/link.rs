@@ -15,10 +15,13 @@ use crate::sim::Time;
 
 /// The codec character of payloads this build writes.
 pub const CODEC: char = '1';
-/// The largest scenario JSON a link may inflate to: a guard against decompression bombs.
-pub const MAX_JSON_BYTES: usize = 256 * 1024;
-/// The longest payload we try to decode.
-pub const MAX_PAYLOAD_CHARS: usize = 64 * 1024;
+/// The largest scenario JSON a link may inflate to: a guard against decompression bombs,
+/// above any scenario within `limits` (20,000 requests whose 64-character values JSON
+/// escapes six bytes a character come to about 8 MB), so the longest scripts can be shared.
+pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+/// The longest payload we try to decode: the longest URL a browser keeps (Chrome: 2 MB).
+/// The longest scenarios within `limits` pack into about 1.9 million characters.
+pub const MAX_PAYLOAD_CHARS: usize = 2 * 1024 * 1024;
 
 /// Why a link could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq)]

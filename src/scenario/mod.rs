@@ -80,13 +80,27 @@ impl ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// One line, always: the CLI prints it as its one-line error and the page on its
+    /// notice line, and a hostile key may hold a line break, so control characters are
+    /// written escaped (`\n`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
+        if !self.path.is_empty() {
+            write_one_line(f, &self.path)?;
+            f.write_str(": ")?;
+        }
+        write_one_line(f, &self.message)
+    }
+}
+
+fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            fmt::Write::write_char(f, c)?;
         }
     }
+    Ok(())
 }
 
 impl std::error::Error for ScenarioError {}

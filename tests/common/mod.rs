@@ -457,3 +457,351 @@ pub fn run_all(dir: &Path) -> usize {
     );
     files.len()
 }
+
+/// Scenario generators for property tests, shared between test files: the shapes of
+/// `tests/properties.rs` (runnable scripts within `SCRIPT_MS`) and, for format tests,
+/// scenarios that reach every bound of `src/scenario/limits.rs` with hostile text.
+pub mod strategies {
+    use proptest::prelude::*;
+    use quorum_lab::protocols::raft::{Mutation, RaftSettings};
+    use quorum_lab::scenario::{limits, Scenario};
+    use quorum_lab::sim::{Action, NetworkMode, NetworkSettings, NodeId, ScriptEntry};
+
+    /// The latest time a runnable generated script acts at.
+    pub const SCRIPT_MS: u64 = 5_000;
+
+    /// Text a crafted link might carry: markup, entities, quotes, escapes, controls,
+    /// bidirectional overrides, zero-width characters, astral-plane emoji.
+    pub const HOSTILE_TEXT: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(document.cookie)>",
+        "\"><svg onload=alert(1)>",
+        "javascript:alert(1)",
+        "&lt;b&gt;&amp;&#x3C;",
+        "{{7*7}}${7*7}",
+        "\\\"\\u0000",
+        "\u{0}\u{1}\u{7}\u{1b}[31m",
+        "\r\n\t",
+        "\u{202e}evil\u{202c}",
+        "\u{200b}\u{feff}",
+        "🦀👩‍👩‍👧",
+        "</textarea><style>*{display:none}</style>",
+        "#s=1abc&t=5",
+        "%3Cscript%3E",
+    ];
+
+    fn node(n: u32) -> impl Strategy<Value = NodeId> {
+        1..=n
+    }
+
+    /// Every node in one of three groups or (as "group 3") in none.
+    pub fn groups(n: u32) -> impl Strategy<Value = Vec<Vec<NodeId>>> {
+        proptest::collection::vec(0..4usize, n as usize).prop_map(|slots| {
+            let mut groups = vec![Vec::new(); 3];
+            for (i, g) in slots.into_iter().enumerate() {
+                if g < 3 {
+                    groups[g].push(i as NodeId + 1);
+                }
+            }
+            groups
+        })
+    }
+
+    /// Any action on a cluster of `n`, with request values from `value` and message ids
+    /// from `message`.
+    pub fn action_with(
+        n: u32,
+        value: BoxedStrategy<String>,
+        message: BoxedStrategy<u64>,
+    ) -> impl Strategy<Value = Action> {
+        let link =
+            move || (node(n), node(n)).prop_filter("a link joins two nodes", |(a, b)| a != b);
+        let mut options: Vec<(u32, BoxedStrategy<Action>)> = vec![
+            (3, node(n).prop_map(|node| Action::Crash { node }).boxed()),
+            (3, node(n).prop_map(|node| Action::Restart { node }).boxed()),
+            (4, node(n).prop_map(|node| Action::Timeout { node }).boxed()),
+            (
+                8,
+                (node(n), value)
+                    .prop_map(|(node, value)| Action::Request { node, value })
+                    .boxed(),
+            ),
+            (
+                2,
+                groups(n)
+                    .prop_map(|groups| Action::Partition { groups })
+                    .boxed(),
+            ),
+            (2, Just(Action::Heal).boxed()),
+            (
+                4,
+                message
+                    .clone()
+                    .prop_map(|message| Action::Deliver { message })
+                    .boxed(),
+            ),
+            (
+                1,
+                message.prop_map(|message| Action::Drop { message }).boxed(),
+            ),
+        ];
+        if n > 1 {
+            options.push((
+                1,
+                link()
+                    .prop_map(|(from, to)| Action::Cut { from, to })
+                    .boxed(),
+            ));
+            options.push((
+                1,
+                link()
+                    .prop_map(|(from, to)| Action::Repair { from, to })
+                    .boxed(),
+            ));
+        }
+        proptest::strategy::Union::new_weighted(options)
+    }
+
+    /// The actions of `tests/properties.rs`: short values, low message ids (so that in a
+    /// manual network some are in flight).
+    pub fn action(n: u32) -> impl Strategy<Value = Action> {
+        action_with(n, "[a-z0-9]{0,8}".boxed(), (1..80u64).boxed())
+    }
+
+    /// A sorted script of up to `max_len` actions at times `0..=until`.
+    pub fn script_with(
+        max_len: usize,
+        until: u64,
+        action: impl Strategy<Value = Action>,
+    ) -> impl Strategy<Value = Vec<ScriptEntry>> {
+        proptest::collection::vec((0..=until, action), 0..max_len).prop_map(|mut v| {
+            v.sort_by_key(|(t, _)| *t);
+            v.into_iter()
+                .map(|(at_ms, action)| ScriptEntry { at_ms, action })
+                .collect()
+        })
+    }
+
+    fn probability() -> impl Strategy<Value = f64> {
+        prop_oneof![Just(0.0), (0..=300u32).prop_map(|k| k as f64 / 1000.0)]
+    }
+
+    /// A network as `tests/properties.rs` draws it: short latencies, some loss.
+    pub fn network() -> impl Strategy<Value = NetworkSettings> {
+        (
+            prop_oneof![3 => Just(NetworkMode::Auto), 1 => Just(NetworkMode::Manual)],
+            0..=40u64,
+            0..=80u64,
+            probability(),
+            probability(),
+        )
+            .prop_map(|(mode, lo, extra, loss, duplicate)| NetworkSettings {
+                mode,
+                latency_ms: (lo, lo + extra),
+                loss,
+                duplicate,
+            })
+    }
+
+    fn mutations(on: bool) -> BoxedStrategy<Vec<Mutation>> {
+        if on {
+            proptest::sample::subsequence(Mutation::ALL.to_vec(), 0..=Mutation::ALL.len()).boxed()
+        } else {
+            Just(Vec::new()).boxed()
+        }
+    }
+
+    /// Raft settings as `tests/properties.rs` draws them.
+    pub fn raft_settings(with_mutations: bool) -> impl Strategy<Value = RaftSettings> {
+        let timeouts = prop_oneof![
+            8 => (20..=300u64, 0..=300u64).prop_map(|(lo, extra)| Some((lo, lo + extra))),
+            1 => Just(None),
+        ];
+        (
+            timeouts,
+            5..=100u64,
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            mutations(with_mutations),
+        )
+            .prop_map(
+                |(
+                    election_timeout_ms,
+                    heartbeat_ms,
+                    leader_noop,
+                    pre_vote,
+                    check_quorum,
+                    mutations,
+                )| {
+                    RaftSettings {
+                        election_timeout_ms,
+                        heartbeat_ms,
+                        leader_noop,
+                        pre_vote,
+                        check_quorum,
+                        mutations,
+                    }
+                },
+            )
+    }
+
+    /// A runnable scenario (script within [`SCRIPT_MS`]), valid by construction: the
+    /// generator of `tests/properties.rs`.
+    pub fn scenario(with_mutations: bool, max_script: usize) -> impl Strategy<Value = Scenario> {
+        (1..=9u32)
+            .prop_flat_map(move |n| {
+                (
+                    Just(n),
+                    any::<u64>(),
+                    network(),
+                    raft_settings(with_mutations),
+                    script_with(max_script, SCRIPT_MS, action(n)),
+                    "\\PC{0,40}",
+                    "\\PC{0,200}",
+                )
+            })
+            .prop_map(
+                |(nodes, seed, network, raft, script, title, notes)| Scenario {
+                    title,
+                    notes,
+                    seed,
+                    nodes,
+                    network,
+                    raft,
+                    script,
+                    ..Scenario::default()
+                },
+            )
+    }
+
+    /// Text of at most `max_chars` characters: printable Unicode, any `char` at all
+    /// (controls, NUL), and pieces of [`HOSTILE_TEXT`], mixed.
+    pub fn text(max_chars: usize) -> BoxedStrategy<String> {
+        let piece = prop_oneof![
+            3 => "\\PC{0,12}",
+            1 => proptest::collection::vec(any::<char>(), 0..6)
+                .prop_map(|cs| cs.into_iter().collect::<String>()),
+            2 => proptest::sample::select(HOSTILE_TEXT).prop_map(str::to_string),
+        ];
+        let full = "x".repeat(max_chars);
+        prop_oneof![
+            12 => proptest::collection::vec(piece.clone(), 0..8)
+                .prop_map(move |ps| ps.concat().chars().take(max_chars).collect::<String>()),
+            // Long text, repeated, up to the limit.
+            2 => (piece, 1..=max_chars)
+                .prop_map(move |(p, k)| p.repeat(k).chars().take(max_chars).collect::<String>()),
+            // The limit itself.
+            1 => Just(full),
+        ]
+        .boxed()
+    }
+
+    /// A probability anywhere in `0..=1`, the bounds included.
+    pub fn any_probability() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            Just(0.0),
+            Just(1.0),
+            0.0..=1.0f64,
+            (0..=1000u32).prop_map(|k| k as f64 / 1000.0),
+        ]
+    }
+
+    /// An inclusive range `lo..=hi` within `min..=max`, often at a bound.
+    fn any_range(min: u64, max: u64) -> impl Strategy<Value = (u64, u64)> {
+        let point = prop_oneof![Just(min), Just(max), min..=max];
+        (point.clone(), point).prop_map(|(a, b)| (a.min(b), a.max(b)))
+    }
+
+    /// Any valid scenario, reaching every bound of the format: 1 to 9 nodes, any seed,
+    /// latencies and timers up to their limits, probabilities from 0 to 1, script times
+    /// up to one day, message ids of any size, hostile titles, notes and request values.
+    /// Not meant to be run (a day of simulated time), only written and read.
+    pub fn any_scenario(max_script: usize) -> impl Strategy<Value = Scenario> {
+        let network = (
+            prop_oneof![Just(NetworkMode::Auto), Just(NetworkMode::Manual)],
+            any_range(0, limits::MAX_LATENCY_MS),
+            any_probability(),
+            any_probability(),
+        )
+            .prop_map(|(mode, latency_ms, loss, duplicate)| NetworkSettings {
+                mode,
+                latency_ms,
+                loss,
+                duplicate,
+            })
+            .boxed();
+        let raft = (
+            prop_oneof![
+                3 => any_range(1, limits::MAX_TIMER_MS).prop_map(Some),
+                1 => Just(None),
+            ],
+            prop_oneof![
+                Just(1u64),
+                Just(limits::MAX_TIMER_MS),
+                1..=limits::MAX_TIMER_MS
+            ],
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+            mutations(true),
+        )
+            .prop_map(
+                |(
+                    election_timeout_ms,
+                    heartbeat_ms,
+                    leader_noop,
+                    pre_vote,
+                    check_quorum,
+                    mutations,
+                )| {
+                    RaftSettings {
+                        election_timeout_ms,
+                        heartbeat_ms,
+                        leader_noop,
+                        pre_vote,
+                        check_quorum,
+                        mutations,
+                    }
+                },
+            )
+            .boxed();
+        (1..=limits::MAX_NODES)
+            .prop_flat_map(move |n| {
+                let value = text(limits::VALUE_CHARS);
+                let message = prop_oneof![1..100u64, any::<u64>()].boxed();
+                let times = prop_oneof![Just(limits::MAX_AT_MS), 0..=limits::MAX_AT_MS];
+                let script = proptest::collection::vec(
+                    (times, action_with(n, value, message)),
+                    0..max_script,
+                )
+                .prop_map(|mut v| {
+                    v.sort_by_key(|(t, _)| *t);
+                    v.into_iter()
+                        .map(|(at_ms, action)| ScriptEntry { at_ms, action })
+                        .collect::<Vec<_>>()
+                });
+                (
+                    Just(n),
+                    any::<u64>(),
+                    network.clone(),
+                    raft.clone(),
+                    script,
+                    text(limits::TITLE_CHARS),
+                    text(limits::NOTES_CHARS),
+                )
+            })
+            .prop_map(
+                |(nodes, seed, network, raft, script, title, notes)| Scenario {
+                    title,
+                    notes,
+                    seed,
+                    nodes,
+                    network,
+                    raft,
+                    script,
+                    ..Scenario::default()
+                },
+            )
+    }
+}
