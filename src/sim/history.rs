@@ -58,6 +58,7 @@ impl<N: Node> History<N> {
             let mut checkpoint = live.clone();
             // Checkpoints keep no event window and no marks of their own: cheaper clones.
             checkpoint.keep_records(0);
+            checkpoint.keep_story(0);
             checkpoint.trace_mut().collect_marks(false);
             self.checkpoints.push(checkpoint);
             if self.checkpoints.len() > MAX_CHECKPOINTS {
@@ -78,6 +79,7 @@ impl<N: Node> History<N> {
         let mut w = self.checkpoints[i].clone();
         // Records from before the checkpoint are gone: the window refills on replay.
         w.keep_records(keep);
+        w.keep_story(keep);
         w.trace_mut().collect_marks(true);
         w.advance_to(t);
         w
@@ -93,6 +95,7 @@ impl<N: Node> History<N> {
             - 1;
         let mut w = self.checkpoints[i].clone();
         w.keep_records(keep);
+        w.keep_story(keep);
         w.trace_mut().collect_marks(true);
         while w.events() < events {
             if !w.step() {

@@ -115,6 +115,19 @@ impl<N: Node> Event<N> {
         }
     }
 
+    /// True for the events that tell the story (actions, refusals, losses, protocol
+    /// notes, violations), false for routine traffic: sends, duplicates, deliveries and
+    /// timers.
+    pub fn is_story(&self) -> bool {
+        !matches!(
+            self,
+            Event::Sent { .. }
+                | Event::Duplicated { .. }
+                | Event::Delivered { .. }
+                | Event::Timer { .. }
+        )
+    }
+
     /// The node the event is about, if one.
     pub fn node(&self) -> Option<NodeId> {
         match self {
@@ -296,6 +309,11 @@ pub struct Trace<N: Node> {
     total: u64,
     keep: usize,
     recent: VecDeque<Record<N>>,
+    /// The story: the last `story_keep` records that are not message traffic or timers,
+    /// so the page's event list can reach further back than `recent` once heartbeats
+    /// fill it. A view aid only; it changes nothing hashed.
+    story_keep: usize,
+    story: VecDeque<Record<N>>,
     collect_marks: bool,
     marks: Vec<Mark>,
 }
@@ -308,6 +326,8 @@ impl<N: Node> Trace<N> {
             total: 0,
             keep,
             recent: VecDeque::new(),
+            story_keep: 0,
+            story: VecDeque::new(),
             collect_marks: false,
             marks: Vec::new(),
         }
@@ -347,6 +367,16 @@ impl<N: Node> Trace<N> {
                 });
             }
         }
+        if self.story_keep > 0 && event.is_story() {
+            if self.story.len() == self.story_keep {
+                self.story.pop_front();
+            }
+            self.story.push_back(Record {
+                seq: self.total,
+                at_ms,
+                event: event.clone(),
+            });
+        }
         if self.keep > 0 {
             if self.recent.len() == self.keep {
                 self.recent.pop_front();
@@ -377,6 +407,19 @@ impl<N: Node> Trace<N> {
     /// Takes the kept records out (the CLI streams them this way).
     pub fn drain(&mut self) -> impl Iterator<Item = Record<N>> + '_ {
         self.recent.drain(..)
+    }
+
+    /// The last story records (everything but message traffic and timers), oldest first.
+    pub fn story(&self) -> &VecDeque<Record<N>> {
+        &self.story
+    }
+
+    /// Changes how many story records are kept (0, the default, keeps none).
+    pub fn set_story_keep(&mut self, keep: usize) {
+        self.story_keep = keep;
+        while self.story.len() > keep {
+            self.story.pop_front();
+        }
     }
 
     /// Changes how many recent records are kept.

@@ -283,6 +283,11 @@ impl<N: Node> World<N> {
         self.trace.set_keep(records);
     }
 
+    /// Keep the last `records` story records (see [`Trace::story`]) for the page.
+    pub fn keep_story(&mut self, records: usize) {
+        self.trace.set_story_keep(records);
+    }
+
     /// When the next thing happens (script action or event), if anything is left.
     pub fn next_time(&mut self) -> Option<Time> {
         let due = self.peek_live();
