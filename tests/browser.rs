@@ -1,0 +1,163 @@
+//! Browser tests: the Yew components, mounted in headless Chromium by wasm-bindgen-test.
+//!
+//! Run with `CHROMEDRIVER=$(command -v chromedriver) cargo test --target
+//! wasm32-unknown-unknown --test browser` (scripts/test does). On native targets this file
+//! compiles to an empty test binary, so plain `cargo test` is unaffected.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use quorum_lab::ui::{App, AppProps, TAGLINE};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "browser/cluster.rs"]
+mod cluster;
+#[path = "browser/settings.rs"]
+mod settings;
+#[path = "browser/views.rs"]
+mod views;
+
+/// Mounts the app in a fresh `<div>` of its own, so tests never see each other's DOM, and
+/// waits until Yew has rendered it.
+async fn mount_app() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    // An explicit empty fragment: the page's own address carries the link of whichever app
+    // a previous test mounted (the address bar follows the run).
+    let props = AppProps {
+        fragment: Some(String::new()),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    // Yew renders on its scheduler, after the current task; a zero sleep yields to it. Poll
+    // for a while in case a slow machine needs more than one turn.
+    for _ in 0..50 {
+        if root.query_selector(".app").unwrap().is_some() {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    root
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector:?} in {}", root.inner_html()))
+}
+
+fn text(element: &Element) -> String {
+    element.dyn_ref::<HtmlElement>().unwrap().inner_text()
+}
+
+#[wasm_bindgen_test]
+async fn the_header_names_the_product_and_says_what_it_is() {
+    let root = mount_app().await;
+    assert_eq!(text(&find(&root, "header h1")).trim(), "Quorum Lab");
+    assert_eq!(text(&find(&root, "header .tagline")).trim(), TAGLINE);
+    for name in ["Copy link", "Embed", "Download", "Open…"] {
+        assert!(
+            text(&find(&root, "header .header-tools")).contains(name),
+            "no {name:?} tool"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_stage_holds_the_cluster_timeline_and_controls() {
+    let root = mount_app().await;
+    let cluster = find(&root, r#"main section[aria-label="Cluster"]"#);
+    let svg = find(&cluster, "svg.cluster-figure");
+    assert!(
+        svg.get_attribute("viewBox").is_some(),
+        "the figure scales by its viewBox"
+    );
+    find(
+        &root,
+        r#"main .timeline input[type="range"][aria-label="Simulated time"]"#,
+    );
+    let controls = find(&root, r#"main nav.controls[aria-label="Controls"]"#);
+    for label in [
+        "Jump to the start",
+        "Step back one event",
+        "Pause",
+        "Step to the next event",
+        "Jump to the end",
+    ] {
+        find(&controls, &format!(r#"button[aria-label="{label}"]"#));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_panel_has_tabs_and_the_invariants() {
+    let root = mount_app().await;
+    let panel = find(&root, "main aside.panel");
+    let tabs: Vec<String> = {
+        let list = panel.query_selector_all(r#"[role="tab"]"#).unwrap();
+        (0..list.length())
+            .map(|i| {
+                list.item(i)
+                    .unwrap()
+                    .text_content()
+                    .unwrap()
+                    .trim()
+                    .to_string()
+            })
+            .collect()
+    };
+    assert_eq!(tabs, ["Logs", "Inspector", "Events", "Settings"]);
+    // The live region for notices exists before any notice is shown.
+    find(&root, r#".notice-region[role="status"]"#);
+}
+
+#[wasm_bindgen_test]
+async fn the_page_opens_playing_and_space_pauses_it() {
+    let root = mount_app().await;
+    let play = find(&root, "nav.controls .control-play");
+    assert_eq!(play.get_attribute("aria-pressed").as_deref(), Some("true"));
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key(" ");
+    init.set_bubbles(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .dispatch_event(&event)
+        .unwrap();
+    for _ in 0..50 {
+        if play.get_attribute("aria-pressed").as_deref() == Some("false") {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("space did not pause the run");
+}
+
+#[wasm_bindgen_test]
+async fn a_garbage_link_says_what_is_wrong_and_opens_the_default() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let props = AppProps {
+        fragment: Some("s=1<script>alert(1)</script>&t=5".into()),
+    };
+    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    for _ in 0..50 {
+        if root.query_selector(".notice-error").unwrap().is_some() {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    let notice = text(&find(&root, ".notice-error"));
+    assert!(notice.contains("Could not open the link"), "{notice}");
+    assert!(
+        root.query_selector("script").unwrap().is_none(),
+        "input rendered as markup"
+    );
+}
