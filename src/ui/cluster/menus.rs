@@ -1,0 +1,357 @@
+//! The small action menus that open next to what was clicked: a node, a link or a
+//! message. They are HTML laid over the figure, made of real buttons, and every action
+//! goes out as a [`UiAction`]; what an action does is for the engine to decide.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+use yew::prelude::*;
+
+use crate::protocols::raft::{RaftSummary, Role};
+use crate::sim::{Action, MessageId, NodeId, Time};
+use crate::ui::lab::format_ms;
+use crate::ui::state::UiAction;
+
+/// Keys inside a menu: Escape closes it and gives focus back to the node it belongs to;
+/// Space and Enter stay with the focused button instead of reaching the page's shortcuts
+/// (where Space would also play or pause).
+fn menu_keydown(on_action: Callback<UiAction>, node: Option<NodeId>) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+        "Escape" => {
+            e.prevent_default();
+            e.stop_propagation();
+            // The target, not the current target: Yew delegates events from its root.
+            let cluster = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest(".cluster").ok().flatten());
+            on_action.emit(UiAction::Select(None));
+            if let (Some(cluster), Some(id)) = (cluster, node) {
+                focus_node(&cluster, id);
+            }
+        }
+        " " | "Enter" => e.stop_propagation(),
+        _ => {}
+    })
+}
+
+/// Moves keyboard focus to node `id`'s element inside `cluster`.
+pub fn focus_node(cluster: &Element, id: NodeId) {
+    if let Ok(Some(el)) = cluster.query_selector(&format!("[data-node=\"{id}\"]")) {
+        if let Ok(el) = el.dyn_into::<web_sys::SvgElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+/// Focuses the first button of the menu behind `menu` when `autofocus` is set (the menu
+/// was opened from the keyboard), whenever `key` changes.
+#[hook]
+fn use_autofocus(menu: NodeRef, key: u64, autofocus: bool) {
+    use_effect_with((key, autofocus), move |(_, autofocus)| {
+        if *autofocus {
+            let first = menu
+                .cast::<Element>()
+                .and_then(|m| m.query_selector("button:not(.menu-close)").ok().flatten())
+                .and_then(|b| b.dyn_into::<HtmlElement>().ok());
+            if let Some(b) = first {
+                let _ = b.focus();
+            }
+        }
+    });
+}
+
+/// The close button every menu has in its corner.
+fn close_button(on_action: &Callback<UiAction>) -> Html {
+    let onclick = on_action.reform(|_: MouseEvent| UiAction::Select(None));
+    html! {
+        <button type="button" class="menu-close" aria-label="Close menu" title="Close (Esc)"
+                {onclick}>{ "×" }</button>
+    }
+}
+
+fn act_button(
+    on_action: &Callback<UiAction>,
+    label: String,
+    action: Action,
+    class: &'static str,
+) -> Html {
+    let onclick = on_action.reform(move |_: MouseEvent| UiAction::Act(action.clone()));
+    html! { <button type="button" {class} {onclick}>{ label }</button> }
+}
+
+/// Props of [`NodeMenu`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct NodeMenuProps {
+    /// The node.
+    pub id: NodeId,
+    /// False while crashed.
+    pub up: bool,
+    /// Its role.
+    pub role: Role,
+    /// Its term.
+    pub term: u64,
+    /// Cluster size (for the links row).
+    pub n: u32,
+    /// Where the menu sits (CSS).
+    pub style: AttrValue,
+    /// The value a client request gets when the field is left empty.
+    pub next_value: AttrValue,
+    /// Focus the first button (opened from the keyboard).
+    pub autofocus: bool,
+    /// Where intents go.
+    pub on_action: Callback<UiAction>,
+}
+
+/// A node's actions: crash or restart it, make it time out now, send it a client request,
+/// and open one of its links.
+#[function_component(NodeMenu)]
+pub fn node_menu(props: &NodeMenuProps) -> Html {
+    let menu = use_node_ref();
+    let input = use_node_ref();
+    // Crashing or restarting replaces the focused button: focus the new first one.
+    use_autofocus(
+        menu.clone(),
+        props.id as u64 * 2 + props.up as u64,
+        props.autofocus,
+    );
+    let id = props.id;
+    let on_action = &props.on_action;
+    let state = if props.up {
+        format!("{} · term {}", props.role, props.term)
+    } else {
+        format!("crashed · term {}", props.term)
+    };
+    let onsubmit = {
+        let on_action = on_action.clone();
+        let input = input.clone();
+        let next = props.next_value.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let field = input.cast::<HtmlInputElement>();
+            let typed = field.as_ref().map(|f| f.value()).unwrap_or_default();
+            let value = match typed.trim() {
+                "" => next.to_string(),
+                v => v.to_string(),
+            };
+            if let Some(f) = field {
+                f.set_value("");
+            }
+            on_action.emit(UiAction::Act(Action::Request { node: id, value }));
+        })
+    };
+    let links = (1..=props.n).filter(|&p| p != id).map(|p| {
+        let (a, b) = (id.min(p), id.max(p));
+        let onclick = on_action.reform(move |_: MouseEvent| {
+            UiAction::Select(Some(crate::ui::lab::Selection::Link(a, b)))
+        });
+        html! {
+            <button type="button" class="menu-chip" aria-label={format!("Link S{id}–S{p}")}
+                    title={format!("The link between S{id} and S{p}: cut or repair it")} {onclick}>
+                { format!("S{p}") }
+            </button>
+        }
+    });
+    let body = if props.up {
+        html! {
+            <>
+                <div class="menu-actions">
+                    { act_button(on_action, "Crash".into(), Action::Crash { node: id }, "menu-danger") }
+                    { act_button(on_action, "Time out now".into(), Action::Timeout { node: id }, "") }
+                </div>
+                <form class="menu-request" {onsubmit}>
+                    <label>
+                        <span class="menu-label">{ "Client request" }</span>
+                        <input ref={input} type="text" class="menu-input" maxlength="40"
+                               placeholder={props.next_value.clone()} autocomplete="off"
+                               spellcheck="false" />
+                    </label>
+                    <button type="submit" aria-label="Send client request">{ "Send" }</button>
+                </form>
+            </>
+        }
+    } else {
+        html! {
+            <>
+                <p class="menu-note">{ "Crashed: it keeps its term, vote and log, and forgets the rest." }</p>
+                <div class="menu-actions">
+                    { act_button(on_action, "Restart".into(), Action::Restart { node: id }, "menu-primary") }
+                </div>
+            </>
+        }
+    };
+    html! {
+        <div ref={menu} class="cluster-menu" role="dialog" aria-label={format!("S{id} actions")}
+             style={props.style.clone()} onkeydown={menu_keydown(on_action.clone(), Some(id))}>
+            <div class="menu-head">
+                <span class="menu-title">{ format!("S{id}") }</span>
+                <span class="menu-sub">{ state }</span>
+                { close_button(on_action) }
+            </div>
+            { body }
+            if props.n > 1 {
+                <div class="menu-links" role="group" aria-label={format!("Links of S{id}")}>
+                    <span class="menu-label">{ "Links" }</span>
+                    { for links }
+                </div>
+            }
+        </div>
+    }
+}
+
+/// Props of [`LinkMenu`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct LinkMenuProps {
+    /// The lower node id.
+    pub a: NodeId,
+    /// The higher node id.
+    pub b: NodeId,
+    /// `a → b` passes messages.
+    pub ab_up: bool,
+    /// `b → a` passes messages.
+    pub ba_up: bool,
+    /// Where the menu sits (CSS).
+    pub style: AttrValue,
+    /// Focus the first button.
+    pub autofocus: bool,
+    /// Where intents go.
+    pub on_action: Callback<UiAction>,
+}
+
+/// A link's actions: cut it both ways or one way, or repair what is cut.
+#[function_component(LinkMenu)]
+pub fn link_menu(props: &LinkMenuProps) -> Html {
+    let menu = use_node_ref();
+    use_autofocus(
+        menu.clone(),
+        props.a as u64 * 1_000 + props.b as u64,
+        props.autofocus,
+    );
+    let (a, b) = (props.a, props.b);
+    let on_action = &props.on_action;
+    let both = |cut: bool, label: &str| {
+        let on_action = on_action.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            for (from, to) in [(a, b), (b, a)] {
+                on_action.emit(UiAction::Act(if cut {
+                    Action::Cut { from, to }
+                } else {
+                    Action::Repair { from, to }
+                }));
+            }
+        });
+        let class = if cut { "menu-danger" } else { "menu-primary" };
+        html! { <button type="button" {class} {onclick}>{ label.to_string() }</button> }
+    };
+    let one = |from: NodeId, to: NodeId, cut: bool| {
+        if cut {
+            act_button(
+                on_action,
+                format!("Cut S{from} → S{to} only"),
+                Action::Cut { from, to },
+                "",
+            )
+        } else {
+            act_button(
+                on_action,
+                format!("Repair S{from} → S{to}"),
+                Action::Repair { from, to },
+                "",
+            )
+        }
+    };
+    let (state, buttons) = match (props.ab_up, props.ba_up) {
+        (true, true) => (
+            "working both ways".to_string(),
+            html! { <>{ both(true, "Cut both ways") }{ one(a, b, true) }{ one(b, a, true) }</> },
+        ),
+        (false, false) => (
+            "cut both ways".to_string(),
+            html! { <>{ both(false, "Repair both ways") }{ one(a, b, false) }{ one(b, a, false) }</> },
+        ),
+        (false, true) => (
+            format!("S{a} → S{b} cut"),
+            html! { <>{ one(a, b, false) }{ act_button(on_action, format!("Cut S{b} → S{a} too"), Action::Cut { from: b, to: a }, "menu-danger") }</> },
+        ),
+        (true, false) => (
+            format!("S{b} → S{a} cut"),
+            html! { <>{ one(b, a, false) }{ act_button(on_action, format!("Cut S{a} → S{b} too"), Action::Cut { from: a, to: b }, "menu-danger") }</> },
+        ),
+    };
+    html! {
+        <div ref={menu} class="cluster-menu" role="dialog" aria-label={format!("Link S{a}–S{b} actions")}
+             style={props.style.clone()} onkeydown={menu_keydown(on_action.clone(), None)}>
+            <div class="menu-head">
+                <span class="menu-title">{ format!("S{a} ↔ S{b}") }</span>
+                <span class="menu-sub">{ state }</span>
+                { close_button(on_action) }
+            </div>
+            <div class="menu-actions menu-column">{ buttons }</div>
+        </div>
+    }
+}
+
+/// Props of [`MessageMenu`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct MessageMenuProps {
+    /// Message id.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// What it is.
+    pub summary: RaftSummary,
+    /// Sent at.
+    pub sent_at: Time,
+    /// Arrives at (none: waits for the user).
+    pub arrives_at: Option<Time>,
+    /// The network delivers only when told (offer "Deliver").
+    pub manual: bool,
+    /// Its link is cut in its direction now.
+    pub doomed: bool,
+    /// Where the menu sits (CSS).
+    pub style: AttrValue,
+    /// Focus the first button.
+    pub autofocus: bool,
+    /// Where intents go.
+    pub on_action: Callback<UiAction>,
+}
+
+/// A message's details, with "Drop" and, when the network waits for the user, "Deliver".
+#[function_component(MessageMenu)]
+pub fn message_menu(props: &MessageMenuProps) -> Html {
+    let menu = use_node_ref();
+    use_autofocus(menu.clone(), props.id, props.autofocus);
+    let id = props.id;
+    let on_action = &props.on_action;
+    let arrives = match props.arrives_at {
+        Some(t) => format_ms(t),
+        None => "when you deliver it".to_string(),
+    };
+    html! {
+        <div ref={menu} class="cluster-menu" role="dialog" aria-label={format!("Message #{id}")}
+             style={props.style.clone()} onkeydown={menu_keydown(on_action.clone(), None)}>
+            <div class="menu-head">
+                <span class="menu-title">{ format!("#{id} {}", props.summary.label()) }</span>
+                <span class="menu-sub">{ format!("S{} → S{}", props.from, props.to) }</span>
+                { close_button(on_action) }
+            </div>
+            <p class="menu-detail">{ props.summary.to_string() }</p>
+            <dl class="menu-facts">
+                <dt>{ "Sent" }</dt><dd>{ format_ms(props.sent_at) }</dd>
+                <dt>{ "Arrives" }</dt><dd>{ arrives }</dd>
+            </dl>
+            if props.doomed {
+                <p class="menu-note">
+                    { format!("The link S{} → S{} is cut: unless it is repaired first, this message is lost.", props.from, props.to) }
+                </p>
+            }
+            <div class="menu-actions">
+                if props.manual {
+                    { act_button(on_action, "Deliver".into(), Action::Deliver { message: id }, "menu-primary") }
+                }
+                { act_button(on_action, "Drop".into(), Action::Drop { message: id }, "menu-danger") }
+            </div>
+        </div>
+    }
+}
