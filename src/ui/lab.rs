@@ -485,6 +485,44 @@ mod tests {
         assert_eq!(lab.frontier_ms(), 100);
     }
 
+    /// Issue bar: memory stays flat over a 10-minute run at 10× (15 simulated minutes):
+    /// everything the lab keeps is bounded, whatever the run's length.
+    #[test]
+    fn a_long_run_at_ten_times_keeps_bounded_state() {
+        let mut lab = Lab::new(Scenario::default());
+        lab.set_speed(10.0);
+        let frames = 10 * 60 * 60; // ten minutes of 60 Hz frames
+        for i in 0..frames {
+            lab.tick(1000.0 / 60.0);
+            if i % 6_000 == 0 {
+                // A request now and then, so logs grow and commits are marked.
+                let leader = lab
+                    .world()
+                    .hosts()
+                    .iter()
+                    .find(|h| h.node.role() == Role::Leader)
+                    .map(|h| h.id);
+                if let Some(node) = leader {
+                    lab.act(Action::Request {
+                        node,
+                        value: format!("v{i}"),
+                    });
+                }
+            }
+        }
+        assert!(
+            lab.world().now() >= 15 * 60 * 1000 - 100,
+            "{}",
+            lab.world().now()
+        );
+        let history = lab.history.borrow();
+        assert!(history.checkpoints() <= crate::sim::history::MAX_CHECKPOINTS);
+        assert!(lab.world().trace().recent().len() <= EVENT_WINDOW);
+        assert!(lab.world().trace().story().len() <= EVENT_WINDOW);
+        // Marks grow with what happens (elections, commits, actions), not with time.
+        assert!(history.marks().len() < 200, "{}", history.marks().len());
+    }
+
     #[test]
     fn a_refused_action_says_why() {
         let mut lab = Lab::new(Scenario::default());
