@@ -109,6 +109,13 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
                 .unwrap_or_else(|| DEFAULT_BASE.to_string());
             let t = opts.number("--t")?;
             opts.done()?;
+            // The page refuses a link later than one day, so never print one.
+            if let Some(t) = t.filter(|&t| t > crate::scenario::limits::MAX_AT_MS) {
+                return Err(Usage(format!(
+                    "--t {t} is later than one day ({} ms), which a link cannot ask for",
+                    crate::scenario::limits::MAX_AT_MS
+                )));
+            }
             ok(format!("{}\n", link::to_link(&base, &scenario, t)))
         }
         "decode" => {

@@ -477,3 +477,13 @@ fn bench_prints_events_per_second() {
     assert!(v["events_per_sec"].as_u64().unwrap() > 0, "{v}");
     assert!(v["events"].as_u64().unwrap() > 10_000);
 }
+
+/// A link later than one day would be refused by the page and by `qlab decode`, so
+/// `qlab link` does not print one.
+#[test]
+fn link_refuses_a_time_later_than_one_day() {
+    let o = qlab(&["link", "preset:first-election", "--t", "86400001"], "");
+    assert_usage_error(&o, "--t 86400001 is later than one day");
+    let o = qlab(&["link", "preset:first-election", "--t", "86400000"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -99,8 +99,14 @@ pub fn decode_payload(payload: &str) -> Result<Scenario, LinkError> {
         LinkError::Damaged("it contains characters a link never has, or was cut short".into())
     })?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES)
-        .map_err(|_| {
-            LinkError::Damaged("its data does not unpack (was it cut short when copied?)".into())
+        .map_err(|e| {
+            LinkError::Damaged(
+                if e.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
+                    "its data unpacks to more than any scenario".into()
+                } else {
+                    "its data does not unpack (was it cut short when copied?)".into()
+                },
+            )
         })?;
     let text =
         String::from_utf8(json).map_err(|_| LinkError::Damaged("its data is not text".into()))?;

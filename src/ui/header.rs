@@ -35,6 +35,16 @@ pub fn site_header(props: &HeaderProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let link = lab.link(&page_base());
             let chars = link.chars().count();
+            // A link's time is whole milliseconds; after single steps the world can be part
+            // way through one, and the link then reopens at that millisecond's start.
+            let moment = if lab.world().mid_tick() {
+                format!(
+                    "at the start of {} (you stepped part way into that millisecond)",
+                    super::lab::format_ms(lab.world().now())
+                )
+            } else {
+                "at this moment".to_string()
+            };
             let on_action = on_action.clone();
             let shown = link.clone();
             files::copy_text(
@@ -44,7 +54,7 @@ pub fn site_header(props: &HeaderProps) -> Html {
                         UiAction::Notify(
                             Tone::Info,
                             format!(
-                                "Link copied ({chars} characters): it reopens this run at this moment."
+                                "Link copied ({chars} characters): it reopens this run {moment}."
                             ),
                         )
                     } else {
