@@ -500,7 +500,11 @@ fn oversized_links_are_refused_plainly() {
     assert!(bomb.len() < 40_000, "{}", bomb.len());
     let err = link::decode_payload(&bomb).unwrap_err();
     assert!(matches!(err, LinkError::Damaged(_)), "{err}");
-    assert!(err.to_string().contains("unpacks to more than any scenario"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("unpacks to more than any scenario"),
+        "{err}"
+    );
     // Longer than any scenario.
     let long = format!("1{}", "A".repeat(link::MAX_PAYLOAD_CHARS + 10));
     let err = link::decode_payload(&long).unwrap_err();
