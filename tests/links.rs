@@ -443,6 +443,11 @@ fn errors_inside_a_link_name_the_field() {
             "more than one group",
         ),
         (
+            json!({"script": [{"at_ms": 1, "action": "partition", "groups": vec![Vec::<u32>::new(); 10]}]}),
+            "script[0].groups",
+            "at most 9",
+        ),
+        (
             json!({"script": [{"at_ms": 1, "action": "heal", "node": 1}]}),
             "script[0].node",
             "not a field",

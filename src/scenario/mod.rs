@@ -499,6 +499,18 @@ fn action_from_raw(
         }
         "partition" => {
             let groups = e.groups.clone().unwrap_or_default();
+            // More groups than nodes says nothing more (empty groups change no link) and
+            // would let a scenario grow without bound.
+            if groups.len() > limits::MAX_NODES as usize {
+                return Err(ScenarioError::at(
+                    format!("{path}.groups"),
+                    format!(
+                        "{} groups; a partition has at most {} (one per node)",
+                        groups.len(),
+                        limits::MAX_NODES
+                    ),
+                ));
+            }
             let mut seen = Vec::new();
             for (g, members) in groups.iter().enumerate() {
                 for (m, id) in members.iter().enumerate() {
