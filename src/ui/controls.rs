@@ -35,6 +35,7 @@ pub fn control_bar(props: &ViewProps) -> Html {
         }
     });
     let world = lab.world();
+    let hash = world.trace().hash();
     html! {
         <nav class="controls" aria-label="Controls">
             <div class="control-group" role="group" aria-label="Time">
@@ -70,9 +71,9 @@ pub fn control_bar(props: &ViewProps) -> Html {
                 <span class="clock-detail">
                     { format!("{} events", world.events()) }
                 </span>
-                <span class="clock-detail fingerprint" data-trace-hash={world.trace().hash()}
+                <span class="clock-detail fingerprint" data-trace-hash={hash.clone()}
                       title="Trace hash: the same run gives the same hash everywhere (qlab run prints it too)">
-                    { format!("#{}", &world.trace().hash()[..8.min(world.trace().hash().len())]) }
+                    { format!("#{}", &hash[..8.min(hash.len())]) }
                 </span>
             </div>
         </nav>

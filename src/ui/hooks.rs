@@ -229,7 +229,7 @@ pub fn use_url_sync(lab: &super::state::LabState) {
         lab.playing(),
         if lab.playing() { now / 1_000 } else { now },
         lab.world().script().len(),
-        lab.scenario().to_json(),
+        lab.generation(),
         lab.embed(),
     );
     let lab = lab.clone();

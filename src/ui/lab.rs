@@ -84,6 +84,8 @@ pub struct Lab {
     selected: Option<Selection>,
     notice: Option<Notice>,
     embed: bool,
+    /// How many times the run was restarted with a new scenario (cheap change detection).
+    generation: u64,
 }
 
 impl Lab {
@@ -103,6 +105,7 @@ impl Lab {
             selected: None,
             notice: None,
             embed: false,
+            generation: 0,
         }
     }
 
@@ -183,6 +186,11 @@ impl Lab {
     /// The notice line, if any.
     pub fn notice(&self) -> Option<&Notice> {
         self.notice.as_ref()
+    }
+
+    /// Changes whenever the run restarts with a new scenario.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// True in the compact view for iframes.
@@ -362,9 +370,11 @@ impl Lab {
     pub fn restart_with(&mut self, scenario: Scenario) {
         let speed = self.speed;
         let embed = self.embed;
+        let generation = self.generation + 1;
         *self = Lab::new(scenario);
         self.speed = speed;
         self.embed = embed;
+        self.generation = generation;
     }
 
     /// Selects (or, with `None`, clears).
