@@ -489,6 +489,14 @@ async fn frame_work_benchmark() {
         // not asserted, so a busy machine cannot fail the build.
         report.insert(label.into(), figures);
     }
+    // Paused, the page asks for no animation frames at all (CPU idle): after a second,
+    // not one frame was measured.
+    browser.eval("window.quorumLabFrameWork();", vec![]).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = browser
+        .eval("return window.quorumLabFrameWork().length;", vec![])
+        .await;
+    assert_eq!(idle, json!(0), "frames ran while paused");
     let path = harness::artifacts_dir().join("frame-work.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("figures: {}", path.display());
