@@ -113,7 +113,7 @@ pub mod frame_meter {
     }
 
     /// Puts `quorumLabFrameWork()` (the samples, in ms, oldest first; calling it clears
-    /// them) on `window`, once.
+    /// them) and `quorumLabMemory()` (the wasm memory's bytes) on `window`, once.
     fn expose() {
         if EXPOSED.with(|e| e.replace(true)) {
             return;
@@ -128,6 +128,14 @@ pub mod frame_meter {
         let _ = js_sys::Reflect::set(&window, &"quorumLabFrameWork".into(), read.as_ref());
         // Lives as long as the page.
         read.forget();
+        // The WebAssembly memory's size in bytes, for checking that a long run stays flat.
+        let memory = Closure::<dyn Fn() -> JsValue>::new(|| {
+            js_sys::Reflect::get(&wasm_bindgen::memory(), &"buffer".into())
+                .and_then(|b| js_sys::Reflect::get(&b, &"byteLength".into()))
+                .unwrap_or(JsValue::NULL)
+        });
+        let _ = js_sys::Reflect::set(&window, &"quorumLabMemory".into(), memory.as_ref());
+        memory.forget();
     }
 }
 
