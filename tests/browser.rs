@@ -21,27 +21,46 @@ mod settings;
 #[path = "browser/views.rs"]
 mod views;
 
-/// Mounts the app in a fresh `<div>` of its own, so tests never see each other's DOM, and
-/// waits until Yew has rendered it.
-async fn mount_app() -> Element {
+/// A fresh `<div>` of its own in the document, so tests never see each other's DOM.
+fn new_root() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    // An explicit empty fragment: the page's own address carries the link of whichever app
-    // a previous test mounted (the address bar follows the run).
+    root
+}
+
+/// Mounts the app on `fragment` (a link's part after `#`; empty for the default scenario)
+/// in a root of its own and waits until Yew has rendered it. The fragment is always
+/// explicit: the page's own address carries the link of whichever app a previous test
+/// mounted (the address bar follows the run).
+async fn mount_fragment(fragment: &str) -> Element {
+    let root = new_root();
     let props = AppProps {
-        fragment: Some(String::new()),
+        fragment: Some(fragment.to_string()),
     };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    // Yew renders on its scheduler, after the current task; a zero sleep yields to it. Poll
-    // for a while in case a slow machine needs more than one turn.
-    for _ in 0..50 {
-        if root.query_selector(".app").unwrap().is_some() {
-            break;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for(&root, "the app", |r| {
+        r.query_selector(".app").unwrap().is_some()
+    })
+    .await;
     root
+}
+
+/// Mounts the app on the default scenario (see [`mount_fragment`]).
+async fn mount_app() -> Element {
+    mount_fragment("").await
+}
+
+/// Polls `ready` for up to about three seconds (Yew renders on its scheduler, after the
+/// current task); panics with `what` and the DOM if it never holds.
+async fn wait_for(root: &Element, what: &str, ready: impl Fn(&Element) -> bool) {
+    for _ in 0..150 {
+        if ready(root) {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("timed out waiting for: {what}\n{}", root.inner_html());
 }
 
 fn find(root: &Element, selector: &str) -> Element {
@@ -141,19 +160,11 @@ async fn the_page_opens_playing_and_space_pauses_it() {
 
 #[wasm_bindgen_test]
 async fn a_garbage_link_says_what_is_wrong_and_opens_the_default() {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let props = AppProps {
-        fragment: Some("s=1<script>alert(1)</script>&t=5".into()),
-    };
-    yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    for _ in 0..50 {
-        if root.query_selector(".notice-error").unwrap().is_some() {
-            break;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
+    let root = mount_fragment("s=1<script>alert(1)</script>&t=5").await;
+    wait_for(&root, "the error notice", |r| {
+        r.query_selector(".notice-error").unwrap().is_some()
+    })
+    .await;
     let notice = text(&find(&root, ".notice-error"));
     assert!(notice.contains("Could not open the link"), "{notice}");
     assert!(

@@ -6,26 +6,15 @@
 
 use std::time::Duration;
 
-use quorum_lab::ui::{App, AppProps};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 
-use super::{find, text};
+use super::{find, mount_fragment, text};
 
-/// Mounts the page on the default scenario, playing. The empty fragment is explicit: the
-/// page keeps the address bar on its run, so reading it would open an earlier test's run.
+/// Mounts the page on the default scenario, playing, and waits for its nodes.
 async fn mount_default() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: Some(String::new()),
-        },
-    )
-    .render();
+    let root = mount_fragment("").await;
     wait_for(
         &root,
         r#"section.cluster[aria-label="Cluster"] [data-node]"#,

@@ -5,42 +5,20 @@ use std::time::Duration;
 
 use quorum_lab::protocols::raft::Mutation;
 use quorum_lab::scenario::presets;
-use quorum_lab::ui::{App, AppProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
-use super::{find, text};
+use super::{find, mount_fragment, text, wait_for};
 
-/// Mounts the app on the default scenario. (The page keeps its address bar on the run, so
-/// without an explicit fragment a test would open the previous test's scenario.)
+/// Mounts the app on the default scenario and waits for the scenario bar.
 async fn mount_default() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: Some(String::new()),
-        },
-    )
-    .render();
+    let root = mount_fragment("").await;
     wait_for(&root, "mounted", |r| {
         r.query_selector(".intro").unwrap().is_some()
     })
     .await;
     root
-}
-
-/// Polls `ready` for up to about three seconds; panics with `what` if it never holds.
-async fn wait_for(root: &Element, what: &str, ready: impl Fn(&Element) -> bool) {
-    for _ in 0..150 {
-        if ready(root) {
-            return;
-        }
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for: {what}");
 }
 
 /// Sets an input's value and fires `change`, as a user leaving the field does.
@@ -277,16 +255,7 @@ async fn the_help_overlay_is_a_modal_dialog_listing_the_shortcuts() {
 async fn shrinking_a_scripted_cluster_says_which_actions_were_left_out() {
     let scenario = presets::get("figure-8").unwrap().unwrap();
     let link = quorum_lab::scenario::link::to_link("", &scenario, Some(0));
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: Some(link.trim_start_matches('#').to_string()),
-        },
-    )
-    .render();
+    let root = mount_fragment(link.trim_start_matches('#')).await;
     wait_for(&root, "the preset", |r| {
         r.query_selector("#intro-title")
             .unwrap()

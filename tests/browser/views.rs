@@ -13,13 +13,13 @@ use quorum_lab::protocols::raft::{self, Role};
 use quorum_lab::scenario::{link, presets, Scenario};
 use quorum_lab::sim::{Action, ScriptEntry, Time};
 use quorum_lab::ui::lab::{Lab, Selection};
-use quorum_lab::ui::{App, AppProps, LabState, SidePanel, UiAction};
+use quorum_lab::ui::{LabState, SidePanel, UiAction};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::{find, text};
+use super::{find, mount_fragment, new_root, text, wait_for};
 
 /// The fragment of a link to `scenario` at time `t` (without the `#`).
 fn fragment(scenario: &Scenario, t: Time) -> String {
@@ -44,37 +44,11 @@ fn with_request(value: &str) -> Scenario {
     s
 }
 
-fn new_root() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    root
-}
-
-/// Mounts the whole page on `fragment` (an explicit one: the page keeps its address bar on
-/// the run, so without it a test would open the previous test's run).
+/// Mounts the whole page on `fragment` and waits for the logs grid.
 async fn mount_page(fragment: String) -> Element {
-    let root = new_root();
-    yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            fragment: Some(fragment),
-        },
-    )
-    .render();
+    let root = mount_fragment(&fragment).await;
     wait_for(&root, "the page", |r| exists(r, ".logs-grid")).await;
     root
-}
-
-/// Polls `ready` for up to about three seconds; panics with `what` if it never holds.
-async fn wait_for(root: &Element, what: &str, ready: impl Fn(&Element) -> bool) {
-    for _ in 0..150 {
-        if ready(root) {
-            return;
-        }
-        yew::platform::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("timed out waiting for: {what}\n{}", root.inner_html());
 }
 
 fn exists(root: &Element, selector: &str) -> bool {
