@@ -1,31 +1,13 @@
 //! The real `qlab` binary against SCENARIO.md's CLI contract: output shapes, exit codes,
 //! one-line errors naming the field, and never a panic.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+mod common;
+
+use common::qlab;
 use quorum_lab::scenario::{presets, Scenario};
 use serde_json::Value;
-
-/// Runs `qlab args…` with `stdin` on standard input.
-fn qlab(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qlab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("qlab starts");
-    // A command that does not read stdin may exit before we finish writing; that is fine.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().expect("qlab finishes");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !stderr.contains("panicked"),
-        "qlab {args:?} panicked: {stderr}"
-    );
-    out
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")

@@ -13,9 +13,8 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::time::Instant;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -615,25 +614,13 @@ fn every_preset_link_stays_under_2000_characters() {
 
 // ----- 5. The CLI, the library and the page agree ----------------------------------------
 
-/// Runs the real `qlab` with `stdin`; a panic is a failure whatever the exit code.
+/// Runs the real `qlab` with `stdin`; it must succeed.
 fn qlab(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qlab"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("qlab starts");
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(stdin.as_bytes());
-    let out = child.wait_with_output().expect("qlab finishes");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = common::qlab(args, stdin);
     assert!(
-        out.status.success() && !stderr.contains("panicked"),
-        "qlab {args:?}: {stderr}"
+        out.status.success(),
+        "qlab {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
     out
 }

@@ -458,6 +458,29 @@ pub fn run_all(dir: &Path) -> usize {
     files.len()
 }
 
+/// Runs the real `qlab args…` with `stdin` on standard input. A panic is a failure
+/// whatever the exit code; the exit code itself is the caller's to check.
+pub fn qlab(args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qlab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("qlab starts");
+    // A command that does not read stdin may exit before we finish writing; that is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().expect("qlab finishes");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "qlab {args:?} panicked: {stderr}"
+    );
+    out
+}
+
 /// Scenario generators for property tests, shared between test files: the shapes of
 /// `tests/properties.rs` (runnable scripts within `SCRIPT_MS`) and, for format tests,
 /// scenarios that reach every bound of `src/scenario/limits.rs` with hostile text.
