@@ -7,8 +7,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::protocols::raft::workload;
-use crate::protocols::{self, Run};
+use crate::protocols::{self, workload, Run, PROTOCOLS};
 use crate::scenario::chaos::add_chaos;
 use crate::scenario::{link, presets, Scenario};
 use crate::sim::Time;
@@ -57,7 +56,7 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
             opts.done()?;
             let mut world = protocols::build(&scenario);
             world.advance_to(until);
-            ok(pretty(&world.report(scenario.protocol)))
+            ok(pretty(&world.report()))
         }
         "trace" => {
             let scenario = opts.scenario()?;
@@ -207,26 +206,27 @@ pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) 
 /// The fixed workload of SCENARIO.md's `qlab bench`, plus the cost of cloning a world.
 pub fn bench() -> Value {
     const SIM_MS: Time = 60_000;
-    let mut w = workload::start();
+    let spec = PROTOCOLS[0];
+    let mut w = workload::start(spec);
     let started = Instant::now();
-    workload::drive(&mut w, SIM_MS);
+    workload::drive(&mut *w, SIM_MS);
     let secs = started.elapsed().as_secs_f64();
     let events = w.events();
-    // Clone cost of a 5-node world whose logs hold about 1,000 entries.
-    let mut small = workload::start();
-    workload::drive(&mut small, 10_050);
-    let log_len = small.host(1).node.log().last_index();
+    // Clone cost of a 5-node world after 10 s of the workload (logs of about 1,000 entries).
+    let mut small = workload::start(spec);
+    workload::drive(&mut *small, 10_050);
+    let log_len = small.panel_extent("logs");
     let clones = 2_000;
     let started = Instant::now();
     let mut keep = 0;
     for _ in 0..clones {
-        let c = std::hint::black_box(small.clone());
+        let c = std::hint::black_box(small.boxed());
         keep += c.events();
     }
     std::hint::black_box(keep);
     let clone_us = started.elapsed().as_secs_f64() * 1e6 / clones as f64;
     // Seeking to random times of a 10-minute run (the page's time travel).
-    let (_, history) = workload::live_run(600_000);
+    let (_, history) = workload::live_run(spec, 600_000);
     let mut rng = crate::sim::rng::Rng::new(7, 0);
     let mut seek_ms: Vec<f64> = (0..200)
         .map(|_| {
@@ -243,7 +243,7 @@ pub fn bench() -> Value {
         "events": events,
         "wall_ms": (secs * 1000.0).round() as u64,
         "events_per_sec": (events as f64 / secs).round() as u64,
-        "trace_hash": w.trace().hash(),
+        "trace_hash": w.trace_hash(),
         "clone_world_log_entries": log_len,
         "clone_world_us": (clone_us * 100.0).round() / 100.0,
         "seek_10_min_run_p95_ms": (p95 * 1000.0).round() / 1000.0,
@@ -321,12 +321,11 @@ impl Options {
     fn scenario(&mut self) -> Result<Scenario, Usage> {
         let file = self.positional("FILE")?;
         let text = if let Some(name) = file.strip_prefix("preset:") {
-            let json = presets::PRESETS
-                .iter()
-                .find(|(id, _)| *id == name)
-                .map(|(_, j)| *j);
+            let json = presets::sources()
+                .find(|(_, p)| p.id == name)
+                .map(|(_, p)| p.json);
             json.ok_or_else(|| {
-                let ids: Vec<&str> = presets::PRESETS.iter().map(|(id, _)| *id).collect();
+                let ids: Vec<&str> = presets::sources().map(|(_, p)| p.id).collect();
                 Usage(format!("no preset {name:?} (presets: {})", ids.join(", ")))
             })?
             .to_string()

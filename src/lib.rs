@@ -12,4 +12,5 @@ pub mod cli;
 pub mod protocols;
 pub mod scenario;
 pub mod sim;
+
 pub mod ui;

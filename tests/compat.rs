@@ -56,7 +56,7 @@ fn links_of_the_first_release_replay_bit_for_bit() {
         let mut run = protocols::build(&opened.scenario);
         run.advance_to(t);
         let mut found = Vec::new();
-        contains(&f["report"], &run.report(opened.scenario.protocol), "", &mut found);
+        contains(&f["report"], &run.report(), "", &mut found);
         problems.extend(found.into_iter().map(|p| format!("{name}: {p}")));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -4,8 +4,9 @@
 //! scenario: its link replays it exactly in the page.
 
 use super::Scenario;
+use crate::protocols::spec::Chaos;
 use crate::sim::rng::Rng;
-use crate::sim::{Action, NodeId, ScriptEntry, Time};
+use crate::sim::{Action, Command, NodeId, ScriptEntry, Time};
 
 /// The random stream chaos draws from (nodes use 1..=9, the network 0).
 const CHAOS_STREAM: u64 = 0xC4A0_5000;
@@ -16,6 +17,19 @@ const CALM_END_MS: Time = 1_000;
 /// time 0 and `until_ms - 1s`, merged into the scenario's script in time order.
 pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
     let n = scenario.nodes;
+    let spec = scenario.protocol;
+    let load = spec.commands.iter().find(|c| c.chaos == Chaos::Load);
+    let perturb = spec.commands.iter().find(|c| c.chaos == Chaos::Perturb);
+    let command = |c: Option<&crate::protocols::spec::CommandSpec>, node, k: u64| {
+        c.map_or(Action::Heal, |c| {
+            Action::Command(Command {
+                name: c.name,
+                node,
+                value: c.value.map(|_| format!("c{k}")),
+                verb: c.verb,
+            })
+        })
+    };
     let mut rng = Rng::new(scenario.seed, CHAOS_STREAM);
     let mut up: Vec<bool> = vec![true; n as usize];
     let mut added = Vec::new();
@@ -27,10 +41,7 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
         let action = match rng.range_inclusive(0, 99) {
             0..=44 => {
                 request += 1;
-                Action::Request {
-                    node: pick(&mut rng),
-                    value: format!("c{request}"),
-                }
+                command(load, pick(&mut rng), request)
             }
             45..=59 => {
                 let node = pick(&mut rng);
@@ -51,9 +62,7 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
                         node: i as NodeId + 1,
                     }
                 }
-                None => Action::Timeout {
-                    node: pick(&mut rng),
-                },
+                None => command(perturb, pick(&mut rng), 0),
             },
             70..=79 => {
                 let mut a = Vec::new();
@@ -77,9 +86,7 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) {
                     Action::Cut { from, to }
                 }
             }
-            _ => Action::Timeout {
-                node: pick(&mut rng),
-            },
+            _ => command(perturb, pick(&mut rng), 0),
         };
         added.push(ScriptEntry { at_ms: t, action });
         t += rng.range_inclusive(30, 400);

@@ -5,7 +5,7 @@
 pub const TITLE_CHARS: usize = 120;
 /// `notes`, in characters.
 pub const NOTES_CHARS: usize = 2_000;
-/// Raft and Paxos allow 1 to 9 nodes.
+/// The most nodes any protocol allows (each protocol states its own limit, at most this).
 pub const MAX_NODES: u32 = 9;
 /// Latency upper bound, ms.
 pub const MAX_LATENCY_MS: u64 = 60_000;

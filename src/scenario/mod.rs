@@ -1,40 +1,50 @@
 //! The scenario format of `SCENARIO.md`: types, defaults, validation with field paths,
 //! the link codec, the chaos generator and the presets.
 //!
-//! A scenario is everything needed to reproduce a run bit for bit. Parsing never panics:
-//! every problem comes back as a [`ScenarioError`] naming the field by its path
-//! (`raft.heartbeat_ms: must be at least 1`).
+//! A scenario is everything needed to reproduce a run bit for bit. Its envelope (title,
+//! seed, nodes, network, script) is the same for every protocol; the protocol's own
+//! settings live under its name (`"raft": {...}`) and only that protocol reads them,
+//! through its [`Spec`]. Parsing never panics: every problem comes back as a
+//! [`ScenarioError`] naming the field by its path (`raft.heartbeat_ms: must be at least 1`).
 
 pub mod chaos;
+pub mod check;
 pub mod defaults;
 pub mod limits;
 pub mod link;
 pub mod presets;
 mod raw;
+pub mod script;
 
 use std::fmt;
+use std::ops::Deref;
 
-use raw::{RawEntry, RawNetwork, RawRaft, RawScenario};
+use raw::{RawNetwork, RawScenario};
+use serde_json::{Map, Value};
 
-use crate::protocols::raft::{Mutation, RaftSettings};
-use crate::sim::{Action, NetworkMode, NetworkSettings, NodeId, ScriptEntry, Time};
+use crate::protocols::{self, Spec, PROTOCOLS};
+use crate::sim::{NetworkMode, NetworkSettings, ScriptEntry, Time};
 
-/// Which protocol a scenario runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    /// Raft.
-    Raft,
+/// A registered protocol, as a scenario names it. Compared by name.
+#[derive(Clone, Copy)]
+pub struct ProtocolRef(pub &'static Spec);
+
+impl Deref for ProtocolRef {
+    type Target = Spec;
+    fn deref(&self) -> &Spec {
+        self.0
+    }
 }
 
-impl Protocol {
-    /// Every protocol this build knows.
-    pub const ALL: [Protocol; 1] = [Protocol::Raft];
+impl PartialEq for ProtocolRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
 
-    /// The name used in scenario files.
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::Raft => "raft",
-        }
+impl fmt::Debug for ProtocolRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
     }
 }
 
@@ -44,7 +54,7 @@ pub struct Scenario {
     /// Always [`defaults::VERSION`] once parsed.
     pub version: u32,
     /// The protocol.
-    pub protocol: Protocol,
+    pub protocol: ProtocolRef,
     /// A title, shown as plain text (≤ 120 characters).
     pub title: String,
     /// Notes on what to watch, shown as plain text (≤ 2,000 characters).
@@ -55,8 +65,9 @@ pub struct Scenario {
     pub nodes: u32,
     /// The network's fault model.
     pub network: NetworkSettings,
-    /// Raft's settings (used when `protocol` is Raft).
-    pub raft: RaftSettings,
+    /// The protocol's settings block with every field written out, as its spec validated
+    /// it. The protocol turns it into its own typed settings when it builds a run.
+    pub settings: Value,
     /// The timed actions, sorted by time.
     pub script: Vec<ScriptEntry>,
 }
@@ -71,7 +82,8 @@ pub struct ScenarioError {
 }
 
 impl ScenarioError {
-    fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem at `path`.
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
         ScenarioError {
             path: path.into(),
             message: message.into(),
@@ -106,24 +118,28 @@ fn write_one_line(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
 impl std::error::Error for ScenarioError {}
 
 impl Default for Scenario {
-    /// The page's default: five Raft nodes on an automatic network.
+    /// The page's default: the first registered protocol's default scenario.
     fn default() -> Self {
-        Scenario {
-            version: defaults::VERSION,
-            protocol: Protocol::Raft,
-            title: "Raft: five servers".to_string(),
-            notes: "Watch a leader get elected, then crash it, cut links or send requests."
-                .to_string(),
-            seed: defaults::SEED,
-            nodes: defaults::NODES,
-            network: NetworkSettings::default(),
-            raft: RaftSettings::default(),
-            script: Vec::new(),
-        }
+        Scenario::default_for(PROTOCOLS[0])
     }
 }
 
 impl Scenario {
+    /// `spec`'s default scenario: its default settings on the default network, no script.
+    pub fn default_for(spec: &'static Spec) -> Scenario {
+        Scenario {
+            version: defaults::VERSION,
+            protocol: ProtocolRef(spec),
+            title: spec.default_title.to_string(),
+            notes: spec.default_notes.to_string(),
+            seed: defaults::SEED,
+            nodes: defaults::NODES.min(spec.max_nodes),
+            network: NetworkSettings::default(),
+            settings: (spec.settings)(None).expect("a protocol's defaults are valid"),
+            script: Vec::new(),
+        }
+    }
+
     /// Parses and validates a scenario from JSON text.
     pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
         let mut de = serde_json::Deserializer::from_str(text);
@@ -137,22 +153,22 @@ impl Scenario {
             } else {
                 path
             };
-            ScenarioError::at(path, plain_serde_message(&e.into_inner()))
+            ScenarioError::at(path, check::plain_serde_message(&e.into_inner()))
         })?;
         de.end()
-            .map_err(|e| ScenarioError::at("", plain_serde_message(&e)))?;
+            .map_err(|e| ScenarioError::at("", check::plain_serde_message(&e)))?;
         Scenario::from_raw(raw)
     }
 
     /// The scenario as pretty JSON, every field written out (so a file or link keeps its
     /// meaning even if a later version changes a default).
     pub fn to_json_pretty(&self) -> String {
-        serde_json::to_string_pretty(&self.to_raw()).expect("scenarios always serialize")
+        serde_json::to_string_pretty(&self.to_value()).expect("scenarios always serialize")
     }
 
     /// The scenario as compact JSON, every field written out.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.to_raw()).expect("scenarios always serialize")
+        serde_json::to_string(&self.to_value()).expect("scenarios always serialize")
     }
 
     /// The time of the last script action (0 with an empty script).
@@ -165,36 +181,55 @@ impl Scenario {
         self.last_action_ms() + defaults::RUN_PAST_LAST_ACTION_MS
     }
 
-    fn to_raw(&self) -> RawScenario {
-        RawScenario {
-            version: self.version,
-            protocol: self.protocol.name().to_string(),
-            title: Some(self.title.clone()),
-            notes: Some(self.notes.clone()),
-            seed: Some(self.seed),
-            nodes: Some(self.nodes),
-            network: Some(RawNetwork {
-                mode: Some(self.network.mode.name().to_string()),
-                latency_ms: Some([self.network.latency_ms.0, self.network.latency_ms.1]),
-                loss: Some(self.network.loss),
-                duplicate: Some(self.network.duplicate),
-            }),
-            raft: Some(RawRaft {
-                election_timeout_ms: Some(self.raft.election_timeout_ms.map(|(a, b)| [a, b])),
-                heartbeat_ms: Some(self.raft.heartbeat_ms),
-                leader_noop: Some(self.raft.leader_noop),
-                pre_vote: Some(self.raft.pre_vote),
-                check_quorum: Some(self.raft.check_quorum),
-                mutations: Some(
-                    self.raft
-                        .mutations
-                        .iter()
-                        .map(|m| m.name().to_string())
-                        .collect(),
-                ),
-            }),
-            script: Some(self.script.iter().map(entry_to_raw).collect()),
+    /// What a simulated world of this scenario is built from, given the protocol's
+    /// own typed settings.
+    pub fn setup<S>(&self, protocol: S) -> crate::sim::Setup<S> {
+        crate::sim::Setup {
+            nodes: self.nodes,
+            seed: self.seed,
+            network: self.network.clone(),
+            protocol,
+            script: self.script.clone(),
         }
+    }
+
+    /// The same scenario with its protocol's settings block replaced by `settings`,
+    /// checked by the protocol (the page's settings form uses this).
+    pub fn with_settings(&self, settings: &Value) -> Result<Scenario, ScenarioError> {
+        let text = settings.to_string();
+        Ok(Scenario {
+            settings: (self.protocol.settings)(Some(&text))?,
+            ..self.clone()
+        })
+    }
+
+    /// The scenario as a JSON value, its fields in the order of `SCENARIO.md`.
+    fn to_value(&self) -> Value {
+        let mut doc = Map::new();
+        doc.insert("version".into(), self.version.into());
+        doc.insert("protocol".into(), self.protocol.name.into());
+        doc.insert("title".into(), self.title.clone().into());
+        doc.insert("notes".into(), self.notes.clone().into());
+        doc.insert("seed".into(), self.seed.into());
+        doc.insert("nodes".into(), self.nodes.into());
+        let network = RawNetwork {
+            mode: Some(self.network.mode.name().to_string()),
+            latency_ms: Some([self.network.latency_ms.0, self.network.latency_ms.1]),
+            loss: Some(self.network.loss),
+            duplicate: Some(self.network.duplicate),
+        };
+        doc.insert(
+            "network".into(),
+            serde_json::to_value(network).expect("network settings serialize"),
+        );
+        doc.insert(self.protocol.name.into(), self.settings.clone());
+        let script: Vec<Value> = self
+            .script
+            .iter()
+            .map(|e| serde_json::to_value(script::entry_to_raw(e)).expect("entries serialize"))
+            .collect();
+        doc.insert("script".into(), script.into());
+        Value::Object(doc)
     }
 
     fn from_raw(raw: RawScenario) -> Result<Scenario, ScenarioError> {
@@ -211,20 +246,43 @@ impl Scenario {
             };
             return Err(ScenarioError::at("version", message));
         }
-        let protocol = Protocol::ALL
-            .into_iter()
-            .find(|p| p.name() == raw.protocol)
-            .ok_or_else(|| {
-                let known: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
-                ScenarioError::at(
-                    "protocol",
+        let spec = protocols::find(&raw.protocol).ok_or_else(|| {
+            let known: Vec<&str> = PROTOCOLS.iter().map(|p| p.name).collect();
+            ScenarioError::at(
+                "protocol",
+                format!(
+                    "unknown protocol {:?} (known: {})",
+                    raw.protocol,
+                    known.join(", ")
+                ),
+            )
+        })?;
+        // Every other key must be this protocol's settings block.
+        let mut block = None;
+        for (key, value) in &raw.blocks {
+            if key == spec.name {
+                // `null` is the block left at its defaults, like any optional field.
+                block = (value.get() != "null").then(|| value.get());
+            } else if protocols::find(key).is_some() {
+                return Err(ScenarioError::at(
+                    key.as_str(),
+                    format!("this scenario runs {}", spec.name),
+                ));
+            } else {
+                let mut expected: Vec<String> = raw::ENVELOPE_FIELDS
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect();
+                expected.push(format!("`{}`", spec.name));
+                return Err(ScenarioError::at(
+                    "",
                     format!(
-                        "unknown protocol {:?} (known: {})",
-                        raw.protocol,
-                        known.join(", ")
+                        "unknown field `{key}`, expected one of {}",
+                        expected.join(", ")
                     ),
-                )
-            })?;
+                ));
+            }
+        }
         let title = raw.title.unwrap_or_default();
         if title.chars().count() > limits::TITLE_CHARS {
             return Err(ScenarioError::at(
@@ -240,70 +298,27 @@ impl Scenario {
             ));
         }
         let nodes = raw.nodes.unwrap_or(defaults::NODES);
-        if !(1..=limits::MAX_NODES).contains(&nodes) {
+        if !(1..=spec.max_nodes).contains(&nodes) {
             return Err(ScenarioError::at(
                 "nodes",
-                format!(
-                    "must be from 1 to {} for {}",
-                    limits::MAX_NODES,
-                    protocol.name()
-                ),
+                format!("must be from 1 to {} for {}", spec.max_nodes, spec.name),
             ));
         }
         let network = network_from_raw(raw.network)?;
-        let raft = raft_from_raw(raw.raft)?;
-        let script = script_from_raw(raw.script.unwrap_or_default(), nodes)?;
+        let settings = (spec.settings)(block)?;
+        let script = script::from_raw(raw.script.unwrap_or_default(), nodes, spec)?;
         Ok(Scenario {
             version: raw.version,
-            protocol,
+            protocol: ProtocolRef(spec),
             title,
             notes,
             seed: raw.seed.unwrap_or(defaults::SEED),
             nodes,
             network,
-            raft,
+            settings,
             script,
         })
     }
-}
-
-/// serde's message without its " at line 1 column 20" (the path says where).
-fn plain_serde_message(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
-}
-
-fn range(path: &str, v: [u64; 2], min: u64, max: u64) -> Result<(u64, u64), ScenarioError> {
-    let [lo, hi] = v;
-    if lo < min {
-        return Err(ScenarioError::at(
-            format!("{path}[0]"),
-            format!("must be at least {min}"),
-        ));
-    }
-    if hi > max {
-        return Err(ScenarioError::at(
-            format!("{path}[1]"),
-            format!("must be at most {max}"),
-        ));
-    }
-    if lo > hi {
-        return Err(ScenarioError::at(
-            path,
-            format!("the lower bound ({lo}) must not exceed the upper bound ({hi})"),
-        ));
-    }
-    Ok((lo, hi))
-}
-
-fn probability(path: &str, p: f64) -> Result<f64, ScenarioError> {
-    if !(0.0..=1.0).contains(&p) {
-        return Err(ScenarioError::at(path, "must be a probability from 0 to 1"));
-    }
-    Ok(p)
 }
 
 fn network_from_raw(raw: Option<RawNetwork>) -> Result<NetworkSettings, ScenarioError> {
@@ -322,257 +337,15 @@ fn network_from_raw(raw: Option<RawNetwork>) -> Result<NetworkSettings, Scenario
     };
     let latency_ms = match raw.latency_ms {
         None => d.latency_ms,
-        Some(v) => range("network.latency_ms", v, 0, limits::MAX_LATENCY_MS)?,
+        Some(v) => check::range("network.latency_ms", v, 0, limits::MAX_LATENCY_MS)?,
     };
     Ok(NetworkSettings {
         mode,
         latency_ms,
-        loss: probability("network.loss", raw.loss.unwrap_or(d.loss))?,
-        duplicate: probability("network.duplicate", raw.duplicate.unwrap_or(d.duplicate))?,
+        loss: check::probability("network.loss", raw.loss.unwrap_or(d.loss))?,
+        duplicate: check::probability(
+            "network.duplicate",
+            raw.duplicate.unwrap_or(d.duplicate),
+        )?,
     })
-}
-
-fn raft_from_raw(raw: Option<RawRaft>) -> Result<RaftSettings, ScenarioError> {
-    let d = RaftSettings::default();
-    let Some(raw) = raw else { return Ok(d) };
-    let election_timeout_ms = match raw.election_timeout_ms {
-        None => d.election_timeout_ms,
-        Some(None) => None,
-        Some(Some(v)) => Some(range(
-            "raft.election_timeout_ms",
-            v,
-            1,
-            limits::MAX_TIMER_MS,
-        )?),
-    };
-    let heartbeat_ms = raw.heartbeat_ms.unwrap_or(d.heartbeat_ms);
-    if heartbeat_ms < 1 {
-        return Err(ScenarioError::at("raft.heartbeat_ms", "must be at least 1"));
-    }
-    if heartbeat_ms > limits::MAX_TIMER_MS {
-        return Err(ScenarioError::at(
-            "raft.heartbeat_ms",
-            format!("must be at most {}", limits::MAX_TIMER_MS),
-        ));
-    }
-    let mut mutations = Vec::new();
-    for (i, name) in raw.mutations.unwrap_or_default().iter().enumerate() {
-        let path = format!("raft.mutations[{i}]");
-        let m = Mutation::from_name(name).ok_or_else(|| {
-            let known: Vec<&str> = Mutation::ALL.iter().map(|m| m.name()).collect();
-            ScenarioError::at(
-                &path,
-                format!("unknown mutation {name:?} (known: {})", known.join(", ")),
-            )
-        })?;
-        if mutations.contains(&m) {
-            return Err(ScenarioError::at(path, format!("{name:?} is listed twice")));
-        }
-        mutations.push(m);
-    }
-    mutations.sort();
-    Ok(RaftSettings {
-        election_timeout_ms,
-        heartbeat_ms,
-        leader_noop: raw.leader_noop.unwrap_or(d.leader_noop),
-        pre_vote: raw.pre_vote.unwrap_or(d.pre_vote),
-        check_quorum: raw.check_quorum.unwrap_or(d.check_quorum),
-        mutations,
-    })
-}
-
-fn script_from_raw(raw: Vec<RawEntry>, nodes: u32) -> Result<Vec<ScriptEntry>, ScenarioError> {
-    if raw.len() > limits::MAX_SCRIPT {
-        return Err(ScenarioError::at(
-            "script",
-            format!("must have at most {} entries", limits::MAX_SCRIPT),
-        ));
-    }
-    let mut script = Vec::with_capacity(raw.len());
-    let mut last = 0;
-    for (i, e) in raw.into_iter().enumerate() {
-        let path = format!("script[{i}]");
-        if e.at_ms > limits::MAX_AT_MS {
-            return Err(ScenarioError::at(
-                format!("{path}.at_ms"),
-                format!("must be at most {} (one day)", limits::MAX_AT_MS),
-            ));
-        }
-        if e.at_ms < last {
-            return Err(ScenarioError::at(
-                format!("{path}.at_ms"),
-                format!(
-                    "the script must be sorted by time: {} comes after {last}",
-                    e.at_ms
-                ),
-            ));
-        }
-        last = e.at_ms;
-        let action = action_from_raw(&path, e.action.as_str(), &e, nodes)?;
-        script.push(ScriptEntry {
-            at_ms: e.at_ms,
-            action,
-        });
-    }
-    Ok(script)
-}
-
-fn action_from_raw(
-    path: &str,
-    name: &str,
-    e: &RawEntry,
-    nodes: u32,
-) -> Result<Action, ScenarioError> {
-    // Which fields each action takes; any other present field is an error.
-    let takes: &[&str] = match name {
-        "crash" | "restart" | "timeout" => &["node"],
-        "request" => &["node", "value"],
-        "partition" => &["groups"],
-        "heal" => &[],
-        "cut" | "repair" => &["from", "to"],
-        "deliver" | "drop" => &["message"],
-        _ => {
-            return Err(ScenarioError::at(
-                format!("{path}.action"),
-                format!(
-                    "unknown action {name:?} (known: crash, restart, timeout, request, \
-                     partition, heal, cut, repair, deliver, drop)"
-                ),
-            ))
-        }
-    };
-    let present = [
-        ("node", e.node.is_some()),
-        ("value", e.value.is_some()),
-        ("groups", e.groups.is_some()),
-        ("from", e.from.is_some()),
-        ("to", e.to.is_some()),
-        ("message", e.message.is_some()),
-    ];
-    for (field, is) in present {
-        if is && !takes.contains(&field) {
-            return Err(ScenarioError::at(
-                format!("{path}.{field}"),
-                format!("is not a field of the {name:?} action"),
-            ));
-        }
-        if !is && takes.contains(&field) {
-            return Err(ScenarioError::at(
-                format!("{path}.{field}"),
-                format!("is required by the {name:?} action"),
-            ));
-        }
-    }
-    let node = |field: &str, id: Option<u32>| -> Result<NodeId, ScenarioError> {
-        let id = id.unwrap_or(0);
-        if (1..=nodes).contains(&id) {
-            Ok(id)
-        } else {
-            Err(ScenarioError::at(
-                format!("{path}.{field}"),
-                format!("node {id} does not exist (node ids are 1 to {nodes})"),
-            ))
-        }
-    };
-    Ok(match name {
-        "crash" => Action::Crash {
-            node: node("node", e.node)?,
-        },
-        "restart" => Action::Restart {
-            node: node("node", e.node)?,
-        },
-        "timeout" => Action::Timeout {
-            node: node("node", e.node)?,
-        },
-        "request" => {
-            let value = e.value.clone().unwrap_or_default();
-            if value.chars().count() > limits::VALUE_CHARS {
-                return Err(ScenarioError::at(
-                    format!("{path}.value"),
-                    format!("must be at most {} characters", limits::VALUE_CHARS),
-                ));
-            }
-            Action::Request {
-                node: node("node", e.node)?,
-                value,
-            }
-        }
-        "partition" => {
-            let groups = e.groups.clone().unwrap_or_default();
-            // More groups than nodes says nothing more (empty groups change no link) and
-            // would let a scenario grow without bound.
-            if groups.len() > limits::MAX_NODES as usize {
-                return Err(ScenarioError::at(
-                    format!("{path}.groups"),
-                    format!(
-                        "{} groups; a partition has at most {} (one per node)",
-                        groups.len(),
-                        limits::MAX_NODES
-                    ),
-                ));
-            }
-            let mut seen = Vec::new();
-            for (g, members) in groups.iter().enumerate() {
-                for (m, id) in members.iter().enumerate() {
-                    let field = format!("groups[{g}][{m}]");
-                    let id = node(&field, Some(*id))?;
-                    if seen.contains(&id) {
-                        return Err(ScenarioError::at(
-                            format!("{path}.{field}"),
-                            format!("node {id} is in more than one group"),
-                        ));
-                    }
-                    seen.push(id);
-                }
-            }
-            Action::Partition { groups }
-        }
-        "heal" => Action::Heal,
-        "cut" | "repair" => {
-            let from = node("from", e.from)?;
-            let to = node("to", e.to)?;
-            if from == to {
-                return Err(ScenarioError::at(
-                    format!("{path}.to"),
-                    "must differ from \"from\" (a link joins two nodes)",
-                ));
-            }
-            if name == "cut" {
-                Action::Cut { from, to }
-            } else {
-                Action::Repair { from, to }
-            }
-        }
-        "deliver" => Action::Deliver {
-            message: e.message.unwrap_or_default(),
-        },
-        _ => Action::Drop {
-            message: e.message.unwrap_or_default(),
-        },
-    })
-}
-
-fn entry_to_raw(e: &ScriptEntry) -> RawEntry {
-    let mut raw = RawEntry {
-        at_ms: e.at_ms,
-        action: e.action.name().to_string(),
-        ..RawEntry::default()
-    };
-    match &e.action {
-        Action::Crash { node } | Action::Restart { node } | Action::Timeout { node } => {
-            raw.node = Some(*node)
-        }
-        Action::Request { node, value } => {
-            raw.node = Some(*node);
-            raw.value = Some(value.clone());
-        }
-        Action::Partition { groups } => raw.groups = Some(groups.clone()),
-        Action::Heal => {}
-        Action::Cut { from, to } | Action::Repair { from, to } => {
-            raw.from = Some(*from);
-            raw.to = Some(*to);
-        }
-        Action::Deliver { message } | Action::Drop { message } => raw.message = Some(*message),
-    }
-    raw
 }

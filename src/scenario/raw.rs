@@ -1,29 +1,81 @@
 //! The scenario exactly as written in JSON: every optional field optional, unknown fields
 //! rejected. Parsing goes through these types (so serde reports the failing field's path)
 //! and validation turns them into [`super::Scenario`].
+//!
+//! The envelope's fields are known here; any other top-level key is kept as raw JSON text,
+//! because it may be a protocol's settings block (`"raft": {...}`), which only that
+//! protocol can read. Validation then decides whether it is the scenario's own protocol,
+//! another protocol's block or an unknown field.
 
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+/// The envelope's fields, in the order they are written.
+pub const ENVELOPE_FIELDS: &[&str] = &[
+    "version", "protocol", "title", "notes", "seed", "nodes", "network", "script",
+];
 
 /// Top level.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default)]
 pub struct RawScenario {
     pub version: u32,
     pub protocol: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nodes: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<RawNetwork>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub raft: Option<RawRaft>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<Vec<RawEntry>>,
+    /// Every other key, with its value's JSON text, in document order.
+    pub blocks: Vec<(String, Box<RawValue>)>,
+}
+
+impl<'de> Deserialize<'de> for RawScenario {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(ScenarioVisitor)
+    }
+}
+
+struct ScenarioVisitor;
+
+impl<'de> Visitor<'de> for ScenarioVisitor {
+    type Value = RawScenario;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a scenario object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawScenario, A::Error> {
+        let mut raw = RawScenario::default();
+        let (mut version, mut protocol) = (None, None);
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+            }
+            seen.push(key.clone());
+            match key.as_str() {
+                "version" => version = Some(map.next_value()?),
+                "protocol" => protocol = Some(map.next_value()?),
+                "title" => raw.title = map.next_value()?,
+                "notes" => raw.notes = map.next_value()?,
+                "seed" => raw.seed = map.next_value()?,
+                "nodes" => raw.nodes = map.next_value()?,
+                "network" => raw.network = map.next_value()?,
+                "script" => raw.script = map.next_value()?,
+                _ => {
+                    let value: Box<RawValue> = map.next_value()?;
+                    raw.blocks.push((key, value));
+                }
+            }
+        }
+        raw.version = version.ok_or_else(|| de::Error::missing_field("version"))?;
+        raw.protocol = protocol.ok_or_else(|| de::Error::missing_field("protocol"))?;
+        Ok(raw)
+    }
 }
 
 /// `network`.
@@ -38,34 +90,6 @@ pub struct RawNetwork {
     pub loss: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<f64>,
-}
-
-/// `raft`.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRaft {
-    /// Missing: the default range; `null`: manual elections.
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub election_timeout_ms: Option<Option<[u64; 2]>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub heartbeat_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leader_noop: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_vote: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_quorum: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mutations: Option<Vec<String>>,
-}
-
-/// Tells a field that is present (even as `null`) from one left out.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(d).map(Some)
 }
 
 /// One `script` entry: the action's name and whichever fields it takes.

@@ -13,10 +13,9 @@ pub enum Action {
     Crash { node: NodeId },
     /// A crashed node starts again from its persistent state.
     Restart { node: NodeId },
-    /// The node's election timer fires now.
-    Timeout { node: NodeId },
-    /// A client sends a command to that node.
-    Request { node: NodeId, value: String },
+    /// An action its protocol declares (Raft's `timeout` and `request`, Paxos's…), aimed at
+    /// one node and handled by that node's state machine.
+    Command(Command),
     /// Replaces every link state: links between different groups are cut both ways.
     /// Nodes in no group form one more group together.
     Partition { groups: Vec<Vec<NodeId>> },
@@ -38,8 +37,7 @@ impl Action {
         match self {
             Action::Crash { .. } => "crash",
             Action::Restart { .. } => "restart",
-            Action::Timeout { .. } => "timeout",
-            Action::Request { .. } => "request",
+            Action::Command(c) => c.name,
             Action::Partition { .. } => "partition",
             Action::Heal => "heal",
             Action::Cut { .. } => "cut",
@@ -52,10 +50,8 @@ impl Action {
     /// Every node id the action names, for validation against the cluster size.
     pub fn node_ids(&self) -> Vec<NodeId> {
         match self {
-            Action::Crash { node }
-            | Action::Restart { node }
-            | Action::Timeout { node }
-            | Action::Request { node, .. } => vec![*node],
+            Action::Crash { node } | Action::Restart { node } => vec![*node],
+            Action::Command(c) => vec![c.node],
             Action::Partition { groups } => groups.iter().flatten().copied().collect(),
             Action::Cut { from, to } | Action::Repair { from, to } => vec![*from, *to],
             Action::Heal | Action::Deliver { .. } | Action::Drop { .. } => vec![],
@@ -67,12 +63,14 @@ impl Digest for Action {
     fn digest(&self, h: &mut TraceHasher) {
         h.str(self.name());
         match self {
-            Action::Crash { node } | Action::Restart { node } | Action::Timeout { node } => {
-                node.digest(h)
-            }
-            Action::Request { node, value } => {
-                node.digest(h);
-                value.digest(h);
+            Action::Crash { node } | Action::Restart { node } => node.digest(h),
+            // The name, the node, then the value if the command takes one: the words the
+            // first release hashed for its `timeout` and `request`, so old links replay.
+            Action::Command(c) => {
+                c.node.digest(h);
+                if let Some(v) = &c.value {
+                    v.digest(h);
+                }
             }
             Action::Partition { groups } => {
                 h.word(groups.len() as u64);
@@ -95,8 +93,7 @@ impl fmt::Display for Action {
         match self {
             Action::Crash { node } => write!(f, "crash S{node}"),
             Action::Restart { node } => write!(f, "restart S{node}"),
-            Action::Timeout { node } => write!(f, "time out S{node}"),
-            Action::Request { node, value } => write!(f, "client request {value:?} to S{node}"),
+            Action::Command(c) => c.fmt(f),
             Action::Partition { groups } => {
                 write!(f, "partition ")?;
                 for (i, g) in groups.iter().enumerate() {
@@ -113,6 +110,57 @@ impl fmt::Display for Action {
             Action::Repair { from, to } => write!(f, "repair S{from} → S{to}"),
             Action::Deliver { message } => write!(f, "deliver message #{message}"),
             Action::Drop { message } => write!(f, "drop message #{message}"),
+        }
+    }
+}
+
+/// A protocol's own action: its name (from the protocol's list of commands), the node it
+/// is aimed at, and the value it carries if it takes one (a client request's command).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Command {
+    /// The action's name in scenarios (`"timeout"`, `"request"`).
+    pub name: &'static str,
+    /// The node that handles it.
+    pub node: NodeId,
+    /// The value, for a command that takes one.
+    pub value: Option<String>,
+    /// How the trace and event list say it: "time out", "client request". Not hashed.
+    pub verb: &'static str,
+}
+
+impl Command {
+    /// A command without a value.
+    pub fn new(name: &'static str, verb: &'static str, node: NodeId) -> Self {
+        Command {
+            name,
+            node,
+            value: None,
+            verb,
+        }
+    }
+
+    /// A command carrying `value`.
+    pub fn with_value(
+        name: &'static str,
+        verb: &'static str,
+        node: NodeId,
+        value: impl Into<String>,
+    ) -> Self {
+        Command {
+            name,
+            node,
+            value: Some(value.into()),
+            verb,
+        }
+    }
+}
+
+impl fmt::Display for Command {
+    /// "time out S2", "client request \"x1\" to S1".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            None => write!(f, "{} S{}", self.verb, self.node),
+            Some(v) => write!(f, "{} {v:?} to S{}", self.verb, self.node),
         }
     }
 }

@@ -11,15 +11,16 @@ pub mod digest;
 pub mod history;
 pub mod network;
 pub mod protocol;
+pub mod quorum;
 pub mod rng;
 pub mod settings;
 pub mod trace;
 pub mod world;
 
-pub use action::{Action, ScriptEntry};
+pub use action::{Action, Command, ScriptEntry};
 pub use history::History;
 pub use network::{InFlight, LinkState, Links};
-pub use protocol::{Checker, Ctx, MarkKind, Message, Node};
+pub use protocol::{CheckEnv, Checker, Ctx, InvariantSpec, MarkKind, Message, Node, Topic};
 pub use settings::{NetworkMode, NetworkSettings};
 pub use trace::{Event, LossReason, Mark, Record, Trace};
 pub use world::{Host, Setup, TimerSlot, Violation, World};
@@ -30,3 +31,12 @@ pub type NodeId = u32;
 pub type MessageId = u64;
 /// Simulated time in milliseconds.
 pub type Time = u64;
+
+/// A simulated time for people: "850 ms", "2.350 s".
+pub fn format_ms(ms: Time) -> String {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else {
+        format!("{}.{:03} s", ms / 1_000, ms % 1_000)
+    }
+}

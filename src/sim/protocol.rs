@@ -10,6 +10,7 @@ use std::fmt::{Debug, Display};
 
 use serde::Serialize;
 
+use super::action::Command;
 use super::digest::Digest;
 use super::rng::Rng;
 use super::world::Host;
@@ -46,11 +47,12 @@ pub trait Node: Clone + Debug + 'static {
     fn on_message(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, msg: Self::Message);
     /// One of the node's timers fires.
     fn on_timer(&mut self, ctx: &mut Ctx<'_, Self>, timer: Self::Timer);
-    /// A client sends a command. A node that cannot take it says so with a note.
-    fn on_request(&mut self, ctx: &mut Ctx<'_, Self>, value: &str);
-    /// The user forces the node's election timeout now (`timeout` action).
-    /// `Err` carries the reason the action cannot apply (for example, "S1 is the leader").
-    fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String>;
+    /// One of the protocol's own actions, aimed at this running node (Raft's `timeout`
+    /// and `request`). `Err` carries the reason it cannot apply ("S1 is the leader"): the
+    /// trace then records it as refused and the handler's outputs are dropped, so a
+    /// handler decides before it changes any state. A node that
+    /// takes the action but answers no (a follower refusing a client) notes why instead.
+    fn on_command(&mut self, ctx: &mut Ctx<'_, Self>, command: &Command) -> Result<(), String>;
     /// The node's state as JSON fields for `qlab run` (besides `id` and `up`).
     fn report(&self) -> serde_json::Value;
     /// Whether a note deserves a mark on the timeline (an election won, a commit).
@@ -58,6 +60,44 @@ pub trait Node: Clone + Debug + 'static {
         let _ = note;
         None
     }
+    /// Which story a note belongs to, for the event list's filters.
+    fn topic(note: &Self::Note) -> Topic;
+}
+
+/// The two stories a protocol's notes tell, each named by the protocol for its event
+/// list ("Elections & terms", "Requests & commits").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topic {
+    /// Who leads: terms, ballots, elections, votes, promises, role changes.
+    Leadership,
+    /// What is decided: requests, proposals, log entries, commits, chosen values.
+    Data,
+}
+
+/// An invariant as the page lists it: its name in traces and JSON, a title, the rule in
+/// one sentence, and where the rule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvariantSpec {
+    /// The name (`election_safety`).
+    pub name: &'static str,
+    /// For people ("Election Safety").
+    pub title: &'static str,
+    /// The rule, one sentence.
+    pub rule: &'static str,
+    /// Its source ("Raft, Figure 3").
+    pub source: &'static str,
+}
+
+/// What a checker may know of the world besides the nodes: the time, and since when the
+/// cluster has been whole (every node up, every link working), for bounded liveness.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckEnv {
+    /// Simulated time.
+    pub now: Time,
+    /// Since when every node has been up and every link working (`None`: not now).
+    pub whole_since: Option<Time>,
+    /// True when messages arrive by themselves (liveness means nothing in manual mode).
+    pub auto_network: bool,
 }
 
 /// What a mark on the timeline stands for.
@@ -75,16 +115,17 @@ pub enum MarkKind {
 
 /// Checks a protocol's invariants over the whole cluster after every event.
 pub trait Checker<N: Node>: Clone + Debug {
-    /// The invariants' names, in the order the UI lists them.
-    const INVARIANTS: &'static [&'static str];
-    /// A checker for a cluster of `nodes`.
-    fn new(nodes: u32) -> Self;
+    /// The invariants, in the order the UI lists them.
+    const INVARIANTS: &'static [InvariantSpec];
+    /// A checker for a cluster of `nodes` running with `settings`.
+    fn new(nodes: u32, settings: &N::Settings) -> Self;
     /// Checks after an event that touched node `touched`. `hosts[i]` runs node `i + 1`.
     /// Each violation found is reported as (invariant name, one sentence a student can read).
     fn check(
         &mut self,
         hosts: &[Host<N>],
         touched: NodeId,
+        env: &CheckEnv,
         report: &mut dyn FnMut(&'static str, String),
     );
 }

@@ -235,7 +235,7 @@ impl<N: Node> fmt::Display for Event<N> {
     /// One readable line: "S1 → S4 AppendEntries lost: link cut".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Event::Action(a) => write!(f, "User: {a}"),
+            Event::Action(a) => write!(f, "Action: {a}"),
             Event::Refused { action, reason } => write!(f, "Refused “{action}”: {reason}"),
             Event::Sent { from, to, msg, .. } => write!(f, "S{from} → S{to} {msg} sent"),
             Event::Duplicated {

@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 use super::action::{Action, ScriptEntry};
 use super::network::{InFlight, InFlightMap, LinkState, Links};
-use super::protocol::{Checker, Ctx, Message, Node, Output};
+use super::protocol::{CheckEnv, Checker, Ctx, InvariantSpec, Message, Node, Output};
 use super::rng::Rng;
 use super::settings::{NetworkMode, NetworkSettings};
 use super::trace::{Event, LossReason, Trace};
@@ -132,6 +132,8 @@ pub struct World<N: Node> {
     script: Rc<Vec<ScriptEntry>>,
     cursor: usize,
     checker: N::Checker,
+    /// Since when every node has been up and every link working (for bounded liveness).
+    whole_since: Option<Time>,
     violations: Vec<Violation>,
     trace: Trace<N>,
     events: u64,
@@ -154,7 +156,7 @@ impl<N: Node> World<N> {
             })
             .collect();
         let mut world = World {
-            settings: Rc::new(setup.protocol),
+            settings: Rc::new(setup.protocol.clone()),
             network: setup.network,
             seed: setup.seed,
             now: 0,
@@ -168,7 +170,8 @@ impl<N: Node> World<N> {
             next_seq: 0,
             script: Rc::new(setup.script),
             cursor: 0,
-            checker: N::Checker::new(n),
+            checker: N::Checker::new(n, &setup.protocol),
+            whole_since: Some(0),
             violations: Vec::new(),
             trace: Trace::new(0),
             events: 0,
@@ -223,6 +226,11 @@ impl<N: Node> World<N> {
         &self.in_flight
     }
 
+    /// Since when every node has been up and every link working, if they are now.
+    pub fn whole_since(&self) -> Option<Time> {
+        self.whole_since
+    }
+
     /// The network settings.
     pub fn network(&self) -> &NetworkSettings {
         &self.network
@@ -239,7 +247,7 @@ impl<N: Node> World<N> {
     }
 
     /// The invariants checked, in display order.
-    pub fn invariants(&self) -> &'static [&'static str] {
+    pub fn invariants(&self) -> &'static [InvariantSpec] {
         <N::Checker as Checker<N>>::INVARIANTS
     }
 
@@ -464,6 +472,7 @@ impl<N: Node> World<N> {
                 host.timers.clear();
                 host.node.crash();
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
                 self.check(id);
             }
             Action::Restart { node } => {
@@ -473,16 +482,17 @@ impl<N: Node> World<N> {
                 }
                 self.hosts[(id - 1) as usize].up = true;
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
                 self.run_node(id, |n, ctx| n.start(ctx));
             }
-            Action::Timeout { node } => {
-                let id = *node;
+            Action::Command(command) => {
+                let id = command.node;
                 if !self.hosts[(id - 1) as usize].up {
                     return refuse(self, action, format!("S{id} is down"));
                 }
                 // The handler's outputs wait in the outbox until we know whether the
                 // action applied, so the trace reads "action, then its effects".
-                let result = self.call_node(id, |n, ctx| n.on_timeout(ctx));
+                let result = self.call_node(id, |n, ctx| n.on_command(ctx, command));
                 match result {
                     Ok(()) => {
                         self.trace.push(self.now, Event::Action(action));
@@ -495,30 +505,25 @@ impl<N: Node> World<N> {
                     }
                 }
             }
-            Action::Request { node, value } => {
-                let id = *node;
-                if !self.hosts[(id - 1) as usize].up {
-                    return refuse(self, action, format!("S{id} is down"));
-                }
-                let value = value.clone();
-                self.trace.push(self.now, Event::Action(action));
-                self.run_node(id, |n, ctx| n.on_request(ctx, &value));
-            }
             Action::Partition { groups } => {
                 self.links.partition(groups);
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
             }
             Action::Heal => {
                 self.links.heal();
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
             }
             Action::Cut { from, to } => {
                 self.links.set(*from, *to, LinkState::Cut);
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
             }
             Action::Repair { from, to } => {
                 self.links.set(*from, *to, LinkState::Up);
                 self.trace.push(self.now, Event::Action(action));
+                self.update_whole();
             }
             Action::Deliver { message } | Action::Drop { message } => {
                 let id = *message;
@@ -535,6 +540,16 @@ impl<N: Node> World<N> {
                 }
             }
         }
+    }
+
+    /// Notes whether the cluster is whole after an action changed a node or a link.
+    fn update_whole(&mut self) {
+        let whole = self.links.all_up() && self.hosts.iter().all(|h| h.up);
+        self.whole_since = match (whole, self.whole_since) {
+            (false, _) => None,
+            (true, None) => Some(self.now),
+            (true, since) => since,
+        };
     }
 
     /// A message is due at its receiver now: it is lost if the link is cut or the
@@ -706,10 +721,17 @@ impl<N: Node> World<N> {
             violations,
             trace,
             now,
+            whole_since,
+            network,
             ..
         } = self;
         let now = *now;
-        checker.check(hosts, touched, &mut |invariant, detail| {
+        let env = CheckEnv {
+            now,
+            whole_since: *whole_since,
+            auto_network: network.mode == NetworkMode::Auto,
+        };
+        checker.check(hosts, touched, &env, &mut |invariant, detail| {
             if violations.iter().all(|v| v.invariant != invariant) {
                 violations.push(Violation {
                     invariant,

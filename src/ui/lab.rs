@@ -9,10 +9,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::protocols::raft::{self, RaftNode, RaftWorld};
+use crate::protocols::{self, Rewind, Run};
 use crate::scenario::link::{self, LinkError};
 use crate::scenario::Scenario;
-use crate::sim::{Action, Event, History, Mark, MessageId, NodeId, Time};
+use crate::sim::{Action, Mark, MessageId, NodeId, Time};
+
+pub use crate::sim::format_ms;
 
 /// Simulated milliseconds per wall-clock millisecond at 1× speed. Slow enough that a
 /// 10–30 ms message visibly travels (about 0.1–0.2 s) and a first election takes a
@@ -71,13 +73,12 @@ impl Notice {
 }
 
 /// The page's run.
-#[derive(Clone)]
 pub struct Lab {
     scenario: Scenario,
-    world: RaftWorld,
+    world: Box<dyn Run>,
     /// Shared between the reducer's states: cloning a `Lab` every frame must not clone
     /// a hundred checkpoints.
-    history: Rc<RefCell<History<RaftNode>>>,
+    history: Rc<RefCell<Box<dyn Rewind>>>,
     display_ms: f64,
     playing: bool,
     speed: f64,
@@ -88,13 +89,30 @@ pub struct Lab {
     generation: u64,
 }
 
+impl Clone for Lab {
+    fn clone(&self) -> Self {
+        Lab {
+            scenario: self.scenario.clone(),
+            world: self.world.boxed(),
+            history: Rc::clone(&self.history),
+            display_ms: self.display_ms,
+            playing: self.playing,
+            speed: self.speed,
+            selected: self.selected,
+            notice: self.notice.clone(),
+            embed: self.embed,
+            generation: self.generation,
+        }
+    }
+}
+
 impl Lab {
     /// A new run of `scenario` from time 0, playing.
     pub fn new(scenario: Scenario) -> Lab {
-        let mut world = raft::world(&scenario);
+        let mut world = protocols::build(&scenario);
         world.keep_records(EVENT_WINDOW);
         world.keep_story(EVENT_WINDOW);
-        let history = History::new(&mut world);
+        let history = world.start_history();
         Lab {
             scenario,
             world,
@@ -157,9 +175,9 @@ impl Lab {
         }
     }
 
-    /// The world as displayed.
-    pub fn world(&self) -> &RaftWorld {
-        &self.world
+    /// The run as displayed.
+    pub fn world(&self) -> &dyn Run {
+        &*self.world
     }
 
     /// The smooth display time (≥ the world's time, < the next millisecond): messages in
@@ -235,7 +253,7 @@ impl Lab {
         } else {
             self.world.now() as f64
         };
-        self.history.borrow_mut().observe(&mut self.world);
+        self.history.borrow_mut().observe(&mut *self.world);
     }
 
     /// Starts time.
@@ -263,7 +281,7 @@ impl Lab {
         self.playing = false;
         if self.world.step() {
             self.display_ms = self.world.now() as f64;
-            self.history.borrow_mut().observe(&mut self.world);
+            self.history.borrow_mut().observe(&mut *self.world);
         }
     }
 
@@ -287,7 +305,7 @@ impl Lab {
         let t = t.min(self.frontier_ms());
         self.world = self.history.borrow().seek(t, EVENT_WINDOW);
         self.display_ms = t as f64;
-        self.history.borrow_mut().observe(&mut self.world);
+        self.history.borrow_mut().observe(&mut *self.world);
     }
 
     /// Pauses and runs forward to time `t`, as if played (checkpoints and marks are
@@ -302,7 +320,7 @@ impl Lab {
             let next = (self.world.now() + 100).min(t);
             let budget = MAX_REPLAY_EVENTS.saturating_sub(self.world.events() - start);
             let reached = self.world.advance_to_bounded(next, budget);
-            self.history.borrow_mut().observe(&mut self.world);
+            self.history.borrow_mut().observe(&mut *self.world);
             if !reached {
                 self.notice = Some(Notice::new(
                     Tone::Warning,
@@ -339,19 +357,10 @@ impl Lab {
     /// past time discards the future, and the notice says so; an action that cannot
     /// apply is recorded as refused, and the notice gives the reason.
     pub fn act(&mut self, action: Action) {
-        let before = self.world.trace().total();
-        let (at, forked) = self.history.borrow_mut().act(&mut self.world, action);
+        let before = self.world.trace_total();
+        let (at, forked) = self.history.borrow_mut().act(&mut *self.world, action);
         self.display_ms = self.display_ms.max(self.world.now() as f64);
-        let refused = self
-            .world
-            .trace()
-            .recent()
-            .iter()
-            .filter(|r| r.seq > before)
-            .find_map(|r| match &r.event {
-                Event::Refused { reason, .. } => Some(reason.clone()),
-                _ => None,
-            });
+        let refused = self.world.refusal_after(before);
         self.notice = match (refused, forked) {
             (Some(reason), _) => Some(Notice::new(Tone::Warning, format!("Not done: {reason}."))),
             (None, true) => Some(Notice::new(
@@ -393,19 +402,14 @@ impl Lab {
     }
 }
 
-/// A simulated time for people: "850 ms", "2.350 s".
-pub fn format_ms(ms: Time) -> String {
-    if ms < 1_000 {
-        format!("{ms} ms")
-    } else {
-        format!("{}.{:03} s", ms / 1_000, ms % 1_000)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocols::raft::Role;
+    use crate::protocols::raft::{self, RaftWorld};
+
+    fn raft(lab: &Lab) -> &RaftWorld {
+        lab.world().as_any().downcast_ref().expect("the default scenario runs Raft")
+    }
 
     fn run_for(lab: &mut Lab, wall_ms: f64) {
         let mut left = wall_ms;
@@ -419,11 +423,8 @@ mod tests {
     fn the_default_run_elects_a_leader_within_two_seconds_of_wall_time() {
         let mut lab = Lab::from_fragment("");
         run_for(&mut lab, 2_000.0);
-        let leaders = lab
-            .world()
-            .hosts()
-            .iter()
-            .filter(|h| h.node.role() == Role::Leader)
+        let leaders = (1..=lab.world().size())
+            .filter(|&id| lab.world().node(id).role == "leader")
             .count();
         assert_eq!(leaders, 1);
     }
@@ -441,13 +442,7 @@ mod tests {
     fn a_link_reopens_the_same_run_at_the_same_time() {
         let mut lab = Lab::new(Scenario::default());
         run_for(&mut lab, 3_000.0);
-        let leader = lab
-            .world()
-            .hosts()
-            .iter()
-            .find(|h| h.node.role() == Role::Leader)
-            .unwrap()
-            .id;
+        let leader = raft::leader(raft(&lab)).unwrap();
         lab.act(Action::Crash { node: leader });
         run_for(&mut lab, 3_000.0);
         lab.pause();
@@ -456,7 +451,7 @@ mod tests {
         let opened = Lab::from_fragment(fragment);
         assert!(!opened.playing());
         assert_eq!(opened.world().now(), lab.world().now());
-        assert_eq!(opened.world().trace().hash(), lab.world().trace().hash());
+        assert_eq!(opened.world().trace_hash(), lab.world().trace_hash());
     }
 
     #[test]
@@ -479,9 +474,9 @@ mod tests {
             l.step_back();
             assert_eq!(l.world().events(), events - 1);
             l.step();
-            l.world().trace().hash()
+            l.world().trace_hash()
         };
-        assert_eq!(hash_before, lab.world().trace().hash());
+        assert_eq!(hash_before, lab.world().trace_hash());
     }
 
     #[test]
@@ -506,17 +501,8 @@ mod tests {
             lab.tick(1000.0 / 60.0);
             if i % 6_000 == 0 {
                 // A request now and then, so logs grow and commits are marked.
-                let leader = lab
-                    .world()
-                    .hosts()
-                    .iter()
-                    .find(|h| h.node.role() == Role::Leader)
-                    .map(|h| h.id);
-                if let Some(node) = leader {
-                    lab.act(Action::Request {
-                        node,
-                        value: format!("v{i}"),
-                    });
+                if let Some(node) = raft::leader(raft(&lab)) {
+                    lab.act(raft::request(node, format!("v{i}")));
                 }
             }
         }
@@ -527,8 +513,8 @@ mod tests {
         );
         let history = lab.history.borrow();
         assert!(history.checkpoints() <= crate::sim::history::MAX_CHECKPOINTS);
-        assert!(lab.world().trace().recent().len() <= EVENT_WINDOW);
-        assert!(lab.world().trace().story().len() <= EVENT_WINDOW);
+        assert!(raft(&lab).trace().recent().len() <= EVENT_WINDOW);
+        assert!(raft(&lab).trace().story().len() <= EVENT_WINDOW);
         // Marks grow with what happens (elections, commits, actions), not with time.
         assert!(history.marks().len() < 200, "{}", history.marks().len());
     }

@@ -10,7 +10,8 @@ use std::rc::Rc;
 
 use super::node::RaftNode;
 use super::note::Role;
-use crate::sim::{Checker, Host, NodeId};
+use super::settings::RaftSettings;
+use crate::sim::{CheckEnv, Checker, Host, InvariantSpec, NodeId};
 
 /// Figure 3: at most one leader can be elected in a given term.
 pub const ELECTION_SAFETY: &str = "election_safety";
@@ -105,16 +106,44 @@ impl RaftChecker {
     }
 }
 
-impl Checker<RaftNode> for RaftChecker {
-    const INVARIANTS: &'static [&'static str] = &[
-        ELECTION_SAFETY,
-        LEADER_APPEND_ONLY,
-        LOG_MATCHING,
-        LEADER_COMPLETENESS,
-        STATE_MACHINE_SAFETY,
-    ];
+/// The invariants as the page lists them, with the paper's wording of each rule.
+pub const INVARIANTS: &[InvariantSpec] = &[
+    InvariantSpec {
+        name: ELECTION_SAFETY,
+        title: "Election Safety",
+        rule: "At most one leader can be elected in a given term.",
+        source: "Raft, Figure 3",
+    },
+    InvariantSpec {
+        name: LEADER_APPEND_ONLY,
+        title: "Leader Append-Only",
+        rule: "A leader never overwrites or deletes entries in its log; it only appends new entries.",
+        source: "Raft, Figure 3",
+    },
+    InvariantSpec {
+        name: LOG_MATCHING,
+        title: "Log Matching",
+        rule: "If two logs contain an entry with the same index and term, then the logs are identical in all entries up through that index.",
+        source: "Raft, Figure 3",
+    },
+    InvariantSpec {
+        name: LEADER_COMPLETENESS,
+        title: "Leader Completeness",
+        rule: "If a log entry is committed in a given term, then it is present in the logs of the leaders of all higher-numbered terms.",
+        source: "Raft, Figure 3",
+    },
+    InvariantSpec {
+        name: STATE_MACHINE_SAFETY,
+        title: "State Machine Safety",
+        rule: "If a server has applied a log entry at a given index, no other server will ever apply a different log entry for that index.",
+        source: "Raft, Figure 3",
+    },
+];
 
-    fn new(nodes: u32) -> Self {
+impl Checker<RaftNode> for RaftChecker {
+    const INVARIANTS: &'static [InvariantSpec] = INVARIANTS;
+
+    fn new(nodes: u32, _settings: &RaftSettings) -> Self {
         let n = nodes as usize;
         RaftChecker {
             leaders: BTreeMap::new(),
@@ -132,6 +161,7 @@ impl Checker<RaftNode> for RaftChecker {
         &mut self,
         hosts: &[Host<RaftNode>],
         touched: NodeId,
+        _env: &CheckEnv,
         report: &mut dyn FnMut(&'static str, String),
     ) {
         let i = (touched - 1) as usize;

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::log::Entry;
+use crate::protocols::view::Label;
 use crate::sim::digest::{Digest, TraceHasher};
 use crate::sim::{Message, NodeId};
 
@@ -129,37 +130,39 @@ pub enum RaftSummary {
 
 impl RaftSummary {
     /// The short label drawn on a message in flight: "RV t3", "AE 4–5", "HB t3"…
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> Label {
         match *self {
             RaftSummary::RequestVote {
                 term,
                 pre_vote: false,
                 ..
-            } => format!("RV t{term}"),
+            } => Label::of(format_args!("RV t{term}")),
             RaftSummary::RequestVote {
                 term,
                 pre_vote: true,
                 ..
-            } => format!("PV t{term}"),
+            } => Label::of(format_args!("PV t{term}")),
             RaftSummary::Vote {
                 granted, pre_vote, ..
             } => {
                 let kind = if pre_vote { "pre-vote" } else { "vote" };
-                format!("{kind} {}", if granted { "✓" } else { "✗" })
+                Label::of(format_args!("{kind} {}", if granted { "✓" } else { "✗" }))
             }
-            RaftSummary::AppendEntries { count: 0, term, .. } => format!("HB t{term}"),
+            RaftSummary::AppendEntries { count: 0, term, .. } => {
+                Label::of(format_args!("HB t{term}"))
+            }
             RaftSummary::AppendEntries {
                 first, count: 1, ..
-            } => format!("AE {first}"),
+            } => Label::of(format_args!("AE {first}")),
             RaftSummary::AppendEntries { first, count, .. } => {
-                format!("AE {first}–{}", first + count - 1)
+                Label::of(format_args!("AE {first}–{}", first + count - 1))
             }
             RaftSummary::AppendReply {
                 success: true,
                 match_index,
                 ..
-            } => format!("ok {match_index}"),
-            RaftSummary::AppendReply { success: false, .. } => "reject".to_string(),
+            } => Label::of(format_args!("ok {match_index}")),
+            RaftSummary::AppendReply { success: false, .. } => Label::of("reject"),
         }
     }
 
@@ -182,20 +185,36 @@ impl RaftSummary {
 }
 
 impl fmt::Display for RaftSummary {
+    /// The message in words, the one way the trace, the event list, the inspector and
+    /// the tests say it: "RequestVote (term 2, last log entry 4 of term 1)",
+    /// "AppendEntries heartbeat (term 3, commit 4)", "AppendEntries (term 3, entries 4–5)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            RaftSummary::RequestVote { term, .. } => {
-                write!(f, "{} (term {term})", self.kind_name())
-            }
+            RaftSummary::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+                ..
+            } => write!(
+                f,
+                "{} (term {term}, last log entry {last_log_index} of term {last_log_term})",
+                self.kind_name()
+            ),
             RaftSummary::Vote { term, granted, .. } => write!(
                 f,
                 "{} (term {term}, {})",
                 self.kind_name(),
                 if granted { "granted" } else { "denied" }
             ),
-            RaftSummary::AppendEntries { term, count: 0, .. } => {
-                write!(f, "{} (term {term})", self.kind_name())
-            }
+            RaftSummary::AppendEntries {
+                term,
+                count: 0,
+                leader_commit,
+                ..
+            } => write!(
+                f,
+                "AppendEntries heartbeat (term {term}, commit {leader_commit})"
+            ),
             RaftSummary::AppendEntries {
                 term, first, count, ..
             } => {

@@ -8,7 +8,8 @@ pub mod message;
 pub mod node;
 pub mod note;
 pub mod settings;
-pub mod workload;
+pub mod spec;
+pub mod view;
 
 pub use invariants::RaftChecker;
 pub use log::{Entry, Log};
@@ -16,11 +17,23 @@ pub use message::{RaftMessage, RaftSummary};
 pub use node::RaftNode;
 pub use note::{Denial, RaftNote, RaftTimer, Role, StepDown};
 pub use settings::{Mutation, RaftSettings};
+pub use spec::{request, timeout, SPEC};
 
 /// A simulated Raft cluster.
 pub type RaftWorld = crate::sim::World<RaftNode>;
 
 /// The Raft world a scenario describes, at time 0.
 pub fn world(scenario: &crate::scenario::Scenario) -> RaftWorld {
-    RaftWorld::new(super::setup(scenario, scenario.raft.clone()))
+    RaftWorld::new(scenario.setup(RaftSettings::of(scenario)))
+}
+
+/// The running leader of the highest term, if any node leads (after a partition two
+/// nodes may both believe they lead; the one of the higher term is the real one).
+pub fn leader(world: &RaftWorld) -> Option<crate::sim::NodeId> {
+    world
+        .hosts()
+        .iter()
+        .filter(|h| h.up && h.node.role() == Role::Leader)
+        .max_by_key(|h| h.node.current_term())
+        .map(|h| h.id)
 }

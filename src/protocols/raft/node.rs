@@ -11,7 +11,9 @@ use super::message::{
 };
 use super::note::{Denial, RaftNote, RaftTimer, Role, StepDown};
 use super::settings::{Mutation, RaftSettings};
-use crate::sim::{Ctx, MarkKind, Node, NodeId, Time};
+use super::spec::{REQUEST, TIMEOUT};
+use crate::sim::quorum::majority;
+use crate::sim::{Command, Ctx, MarkKind, Node, NodeId, Time, Topic};
 
 /// How many entries one AppendEntries carries at most, so log repair of a far-behind
 /// follower shows as a sequence of batches rather than one giant message.
@@ -139,7 +141,7 @@ impl RaftNode {
     // ----- transitions -----
 
     fn majority(&self) -> u32 {
-        self.size / 2 + 1
+        majority(self.size)
     }
 
     fn peers(&self) -> impl Iterator<Item = NodeId> {
@@ -342,6 +344,50 @@ impl RaftNode {
             });
             self.last_applied = index;
         }
+    }
+
+    // ----- client and user -----
+
+    /// §8: a client's command. Only the leader takes it; a follower refuses, naming the
+    /// leader it knows so the client can retry there.
+    fn on_request(&mut self, ctx: &mut Ctx<'_, Self>, value: &str) {
+        if self.role != Role::Leader {
+            ctx.note(RaftNote::Refused {
+                value: value.to_string(),
+                leader: self.leader_id,
+            });
+            return;
+        }
+        let term = self.current_term;
+        let index = self.log.append(Entry {
+            term,
+            value: Some(Rc::from(value)),
+        });
+        ctx.note(RaftNote::Accepted {
+            index,
+            term,
+            value: Some(value.to_string()),
+        });
+        // Replicate at once to followers that are caught up; the others are mid-repair
+        // and get it when their reply comes back or at the next heartbeat.
+        for peer in self.peers() {
+            if self.next_index[(peer - 1) as usize] == index {
+                self.send_append(ctx, peer);
+            }
+        }
+        self.advance_commit(ctx);
+    }
+
+    /// The user makes the election timer fire now. A leader has none to fire.
+    fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String> {
+        if self.role == Role::Leader {
+            return Err(format!(
+                "S{} is the leader: leaders have no election timer",
+                self.id
+            ));
+        }
+        self.start_campaign(ctx);
+        Ok(())
     }
 
     // ----- RPC handlers -----
@@ -643,43 +689,15 @@ impl Node for RaftNode {
         }
     }
 
-    fn on_request(&mut self, ctx: &mut Ctx<'_, Self>, value: &str) {
-        if self.role != Role::Leader {
-            ctx.note(RaftNote::Refused {
-                value: value.to_string(),
-                leader: self.leader_id,
-            });
-            return;
-        }
-        let term = self.current_term;
-        let index = self.log.append(Entry {
-            term,
-            value: Some(Rc::from(value)),
-        });
-        ctx.note(RaftNote::Accepted {
-            index,
-            term,
-            value: Some(value.to_string()),
-        });
-        // Replicate at once to followers that are caught up; the others are mid-repair
-        // and get it when their reply comes back or at the next heartbeat.
-        for peer in self.peers() {
-            if self.next_index[(peer - 1) as usize] == index {
-                self.send_append(ctx, peer);
+    fn on_command(&mut self, ctx: &mut Ctx<'_, Self>, command: &Command) -> Result<(), String> {
+        match command.name {
+            n if n == TIMEOUT.name => self.on_timeout(ctx),
+            n if n == REQUEST.name => {
+                self.on_request(ctx, command.value.as_deref().unwrap_or_default());
+                Ok(())
             }
+            other => Err(format!("Raft has no {other:?} action")),
         }
-        self.advance_commit(ctx);
-    }
-
-    fn on_timeout(&mut self, ctx: &mut Ctx<'_, Self>) -> Result<(), String> {
-        if self.role == Role::Leader {
-            return Err(format!(
-                "S{} is the leader: leaders have no election timer",
-                self.id
-            ));
-        }
-        self.start_campaign(ctx);
-        Ok(())
     }
 
     fn mark(note: &RaftNote) -> Option<MarkKind> {
@@ -689,6 +707,23 @@ impl Node for RaftNode {
                 by_leader: true, ..
             } => Some(MarkKind::Commit),
             _ => None,
+        }
+    }
+
+    fn topic(note: &RaftNote) -> Topic {
+        match note {
+            RaftNote::NewTerm { .. }
+            | RaftNote::BecameFollower { .. }
+            | RaftNote::StartedPreVote { .. }
+            | RaftNote::StartedElection { .. }
+            | RaftNote::BecameLeader { .. }
+            | RaftNote::Voted { .. } => Topic::Leadership,
+            RaftNote::Accepted { .. }
+            | RaftNote::Refused { .. }
+            | RaftNote::Truncated { .. }
+            | RaftNote::Stored { .. }
+            | RaftNote::Committed { .. }
+            | RaftNote::Applied { .. } => Topic::Data,
         }
     }
 
@@ -704,6 +739,8 @@ impl Node for RaftNode {
             "term": self.current_term,
             "voted_for": self.voted_for,
             "commit_index": self.commit_index,
+            "last_applied": self.last_applied,
+            "leader_id": self.leader_id,
             "log": log,
         })
     }
