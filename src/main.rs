@@ -5,7 +5,7 @@
 fn main() {
     // Panics then reach the browser console with their message instead of "unreachable".
     console_error_panic_hook::set_once();
-    // quorum_lab::ui::start();
+    quorum_lab::ui::start();
 }
 
 /// `cargo build` and `cargo clippy --all-targets` also build this binary natively, where

@@ -41,8 +41,8 @@ pub struct Spec {
     /// The event list's names for its two stories: [leadership, data]
     /// ("Elections & terms", "Requests & commits").
     pub topics: [&'static str; 2],
-    /// The timeline's names for its two kinds of mark: [leadership, data]
-    /// ("elections", "commits").
+    /// The timeline legend's words for its two kinds of mark: [leadership, data]
+    /// ("leader elected", "commit").
     pub marks: [&'static str; 2],
     /// What the figure's legend explains.
     pub legend: Legend,

@@ -12,6 +12,8 @@ use super::state::{LabState, UiAction};
 use super::{
     ClusterView, ControlBar, EmbedBar, HelpOverlay, ScenarioIntro, SidePanel, SiteHeader, Timeline,
 };
+use crate::protocols::spec::CommandSpec;
+use crate::scenario::script;
 use crate::sim::Action;
 
 /// Properties of [`App`]; the page mounts it with none (the URL fragment is read).
@@ -104,8 +106,9 @@ pub fn app(props: &AppProps) -> Html {
     }
 }
 
-/// What a key press asks for.
+/// What a key press asks for. Made and used at once, so its size does not matter.
 #[derive(Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 enum Intent {
     Ui(UiAction),
     Help(bool),
@@ -129,20 +132,24 @@ fn key_intent(key: &str, lab: &Lab, help_open: bool) -> Option<Intent> {
         "End" => ui(UiAction::JumpEnd),
         "c" => {
             let node = selected_node?;
-            let up = lab.world().host(node).up;
+            let up = lab.world().up(node);
             ui(UiAction::Act(if up {
                 Action::Crash { node }
             } else {
                 Action::Restart { node }
             }))
         }
-        "t" => ui(UiAction::Act(Action::Timeout {
-            node: selected_node?,
-        })),
-        "r" => ui(UiAction::Act(Action::Request {
-            node: selected_node?,
-            value: next_request_value(lab),
-        })),
+        _ if command_for_key(lab, key).is_some() => {
+            let c = command_for_key(lab, key)?;
+            let value = c.value.map(|_| next_value(lab, c));
+            let spec = lab.scenario().protocol;
+            ui(UiAction::Act(script::command(
+                &spec,
+                c.name,
+                selected_node?,
+                value,
+            )?))
+        }
         _ => {
             let digit: u32 = key.parse().ok()?;
             (1..=lab.world().size())
@@ -152,16 +159,43 @@ fn key_intent(key: &str, lab: &Lab, help_open: bool) -> Option<Intent> {
     }
 }
 
-/// A generated client command: `x1`, `x2`, … numbered by the requests made so far, so a
-/// student can tell them apart in the logs.
-pub fn next_request_value(lab: &Lab) -> String {
+/// The protocol's command whose shortcut is `key`, if one is.
+fn command_for_key(lab: &Lab, key: &str) -> Option<&'static CommandSpec> {
+    let mut chars = key.chars();
+    let (Some(k), None) = (chars.next(), chars.next()) else {
+        return None;
+    };
+    let spec: &'static crate::protocols::Spec = lab.scenario().protocol.0;
+    spec.commands.iter().find(|c| c.key == Some(k))
+}
+
+/// A made-up value for a command that carries one: its prefix and a number, `x1`, `x2`,
+/// … counting the commands of its kind so far, so a student can tell them apart.
+pub fn next_value(lab: &Lab, command: &CommandSpec) -> String {
     let made = lab
         .world()
         .script()
         .iter()
-        .filter(|e| matches!(e.action, Action::Request { .. }))
+        .filter(|e| matches!(&e.action, Action::Command(c) if c.name == command.name))
         .count();
-    format!("x{}", made + 1)
+    let prefix = command.value.map_or("", |v| v.prefix);
+    format!("{prefix}{}", made + 1)
+}
+
+/// [`next_value`] of each of the protocol's commands (empty for those without a value).
+pub fn next_values(lab: &Lab) -> Vec<AttrValue> {
+    lab.scenario()
+        .protocol
+        .commands
+        .iter()
+        .map(|c| {
+            if c.value.is_some() {
+                AttrValue::from(next_value(lab, c))
+            } else {
+                AttrValue::default()
+            }
+        })
+        .collect()
 }
 
 /// The page's own URL fragment (without `#`), or nothing outside a browser.
@@ -211,19 +245,13 @@ pub fn notice_line(props: &super::ViewProps) -> Html {
 /// What to try next, from what the run looks like now.
 fn hint(lab: &Lab) -> &'static str {
     let world = lab.world();
-    let any_down = world.hosts().iter().any(|h| !h.up);
-    let leader = world
-        .hosts()
-        .iter()
-        .any(|h| h.up && h.node.role() == crate::protocols::raft::Role::Leader);
+    let any_down = (1..=world.size()).any(|id| !world.up(id));
     if !world.violations().is_empty() {
         "An invariant broke: the timeline marks where. Drag back to watch it happen."
     } else if any_down {
         "Click a crashed node to restart it, or watch the others carry on without it."
-    } else if leader {
-        "Click a node to crash it, or click a link to cut it. Press ? for keys."
     } else {
-        "Watch the election timers drain: the first node to time out asks for votes."
+        world.hint()
     }
 }
 
@@ -266,10 +294,15 @@ mod tests {
         );
         assert_eq!(
             key_intent("r", &lab, false),
-            Some(Intent::Ui(UiAction::Act(Action::Request {
-                node: 2,
-                value: "x1".into()
-            })))
+            Some(Intent::Ui(UiAction::Act(crate::protocols::raft::request(
+                2, "x1"
+            ))))
+        );
+        assert_eq!(
+            key_intent("t", &lab, false),
+            Some(Intent::Ui(UiAction::Act(crate::protocols::raft::timeout(
+                2
+            ))))
         );
     }
 

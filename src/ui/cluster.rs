@@ -1,7 +1,8 @@
-//! The cluster figure, the page's main visual: nodes on a ring with their role, term,
-//! vote and election timer; the links between them, broken where cut; the messages in
-//! flight at their true fraction of the way; lost messages fading where they died; and
-//! the menus, partition tool, legend and violation banner around it.
+//! The cluster figure, the page's main visual: nodes on a ring with what their protocol
+//! says they show (role, key values, a draining timer); the links between them, broken
+//! where cut; the messages in flight at their true fraction of the way; lost messages
+//! fading where they died; and the menus, partition tool, legend and violation banner
+//! around it. It draws any protocol from its view as data.
 //!
 //! The figure's viewBox follows its size on screen (one unit is one CSS pixel), so text
 //! stays readable at every size and the geometry (`geometry`) decides how big the ring
@@ -20,7 +21,7 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
-use self::figure::{LinksLayer, LostBody, MessageBody, NodeMark, TimerRing};
+use self::figure::{shape_defs, LinksLayer, LostBody, MessageBody, NodeMark, TimerRing};
 use self::geometry::{Layout, Point};
 use self::legend::Legend;
 use self::menus::{LinkMenu, MessageMenu, NodeMenu};
@@ -29,8 +30,10 @@ use self::size::use_element_size;
 use super::lab::{format_ms, Selection};
 use super::state::UiAction;
 use super::ViewProps;
-use crate::protocols::raft::{RaftTimer, Role};
-use crate::sim::{Event, Message, NetworkMode, NodeId};
+use crate::sim::{NetworkMode, NodeId};
+
+/// The prefix of the figure's message symbols (`<defs>`).
+const DEFS: &str = "msg";
 
 /// With more messages in flight than this, only the selected one keeps its text label
 /// (the shapes still tell the kinds apart, and hovering shows each one's summary).
@@ -98,14 +101,22 @@ fn message_class(selected: bool, doomed: bool) -> &'static str {
     }
 }
 
-/// A readable invariant name: `election_safety` → "Election safety".
-fn invariant_title(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+/// An invariant's title from its protocol's spec (its name if the spec has none).
+fn invariant_title(spec: &crate::protocols::Spec, name: &str) -> String {
+    spec.invariant(name)
+        .map_or_else(|| name.replace('_', " "), |i| i.title.to_string())
+}
+
+/// Props of [`MessageDefs`].
+#[derive(Properties, Clone, PartialEq)]
+struct DefsProps {
+    r: f64,
+}
+
+/// The figure's message symbols: drawn once per size, used by every message.
+#[function_component(MessageDefs)]
+fn message_defs(props: &DefsProps) -> Html {
+    shape_defs(DEFS, props.r, true)
 }
 
 /// The cluster figure with its menus, tools and banner.
@@ -141,7 +152,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
         _ => None,
     };
     let selected_message = match selected {
-        Some(Selection::Message(id)) => world.in_flight().get(&id),
+        Some(Selection::Message(id)) => world.message(id),
         _ => None,
     };
 
@@ -180,38 +191,28 @@ pub fn cluster_view(props: &ViewProps) -> Html {
     };
 
     // ----- nodes -----
-    let majority = n / 2 + 1;
     let mut nodes = Vec::with_capacity(n as usize);
     let mut rings = Vec::with_capacity(n as usize);
-    for host in world.hosts() {
-        let Some(place) = layout.node(host.id) else {
+    for id in 1..=n {
+        let Some(place) = layout.node(id) else {
             continue;
         };
-        let node = &host.node;
-        let role = node.role();
-        let votes = if matches!(role, Role::Candidate | Role::PreCandidate) {
-            node.votes().len() as u32
-        } else {
-            0
-        };
-        let permille = host
-            .timer(RaftTimer::Election)
-            .filter(|_| host.up)
-            .map_or(0, |t| {
-                (geometry::timer_remaining(display_ms, t.set_at, t.due) * 1000.0).round() as u16
-            });
+        let view = Rc::new(world.node(id));
+        let up = world.up(id);
+        let permille = view.ring.filter(|_| up).map_or(0, |(set_at, due)| {
+            (geometry::timer_remaining(display_ms, set_at, due) * 1000.0).round() as u16
+        });
         rings.push(html! {
-            <TimerRing key={host.id} at={place.pos} r={m.ring_r} {permille} />
+            <TimerRing key={id} at={place.pos} r={m.ring_r} {permille} />
         });
         nodes.push(html! {
-            <NodeMark key={host.id} id={host.id} place={*place} metrics={m} {role}
-                      term={node.current_term()} voted_for={node.voted_for()} {votes} {majority}
-                      up={host.up} selected={selected_node == Some(host.id)} />
+            <NodeMark key={id} {id} place={*place} metrics={m} {view} {up}
+                      selected={selected_node == Some(id)} />
         });
     }
 
     // ----- messages in flight -----
-    let in_flight = world.in_flight();
+    let flights = world.flights();
     let manual = world.network().mode == NetworkMode::Manual;
     // Small figures have room for fewer labels before they cover each other.
     let label_limit = if m.tiny {
@@ -221,22 +222,22 @@ pub fn cluster_view(props: &ViewProps) -> Html {
     } else {
         LABEL_LIMIT
     };
-    let show_labels = in_flight.len() <= label_limit;
+    let show_labels = flights.len() <= label_limit;
     // Manual mode: messages wait on their link; several on one link are spread out.
     let pair = |from: NodeId, to: NodeId| ((from - 1) * 9 + (to - 1)) as usize;
     let mut waiting_count = [0u16; 81];
     let mut waiting_seen = [0u16; 81];
     let in_range = |id: NodeId| (1..=n.min(9)).contains(&id);
     if manual {
-        for msg in in_flight.values() {
+        for msg in &flights {
             if in_range(msg.from) && in_range(msg.to) && msg.arrives_at.is_none() {
                 waiting_count[pair(msg.from, msg.to)] += 1;
             }
         }
     }
-    let mut messages = Vec::with_capacity(in_flight.len());
+    let mut messages = Vec::with_capacity(flights.len());
     let mut selected_at = None;
-    for msg in in_flight.values() {
+    for msg in &flights {
         let (Some(a), Some(b)) = (layout.node(msg.from), layout.node(msg.to)) else {
             continue;
         };
@@ -256,71 +257,55 @@ pub fn cluster_view(props: &ViewProps) -> Html {
             geometry::flight_fraction(display_ms, msg.sent_at, msg.arrives_at)
         };
         let at = geometry::message_point(a.pos, b.pos, fraction, &m);
-        let is_selected = selected_message.is_some_and(|s| s.id == msg.id);
+        let is_selected = selected_message
+            .as_ref()
+            .is_some_and(|s| s.flight.id == msg.id);
         if is_selected {
             selected_at = Some(at);
         }
-        let label = (show_labels || is_selected).then(|| {
+        let label_at = (show_labels || is_selected).then(|| {
             let (p, anchor) = geometry::message_label(a.pos, b.pos, at, &m);
             (Point::new(p.x - at.x, p.y - at.y), anchor)
         });
-        let summary = msg.msg.summary();
         let doomed = !world.links().is_up(msg.from, msg.to);
         messages.push(html! {
             <g key={msg.id} class={message_class(is_selected, doomed)}
-               data-message={msg.id.to_string()} data-kind={summary.kind_name()}
                transform={format!("translate({:.1} {:.1})", at.x, at.y)}>
-                <MessageBody id={msg.id} {summary} from={msg.from} to={msg.to}
-                             sent_at={msg.sent_at} arrives_at={msg.arrives_at} r={m.msg_r}
-                             {label} {doomed} />
+                <MessageBody id={msg.id} look={msg.look} kind={msg.kind} label={msg.label}
+                             {label_at} defs={DEFS} />
             </g>
         });
     }
 
     // ----- lost messages, fading where they died -----
     let mut lost = Vec::new();
-    for record in world.trace().recent().iter().rev() {
-        let age = display_ms - record.at_ms as f64;
-        if age >= geometry::LOST_FADE_MS || lost.len() >= LOST_LIMIT {
-            break;
-        }
-        let Event::Lost {
-            id,
-            from,
-            to,
-            msg,
-            reason,
-            progress,
-        } = &record.event
-        else {
-            continue;
-        };
+    for l in world.losses(display_ms, geometry::LOST_FADE_MS, LOST_LIMIT) {
+        let age = display_ms - l.at_ms as f64;
         let (Some(opacity), Some(a), Some(b)) = (
             geometry::lost_opacity(age),
-            layout.node(*from),
-            layout.node(*to),
+            layout.node(l.from),
+            layout.node(l.to),
         ) else {
             continue;
         };
-        let at = geometry::message_point(a.pos, b.pos, *progress as f64, &m);
+        let at = geometry::message_point(a.pos, b.pos, l.progress as f64, &m);
         lost.push(html! {
-            <g key={*id} class="cluster-lost" data-lost={id.to_string()}
+            <g key={l.id} class="cluster-lost" data-lost={l.id.to_string()}
                transform={format!("translate({:.1} {:.1})", at.x, at.y)}
                opacity={format!("{opacity:.2}")}>
-                <LostBody id={*id} summary={*msg} from={*from} to={*to} reason={*reason}
-                          at_ms={record.at_ms} r={m.msg_r} />
+                <LostBody look={l.look} r={m.msg_r} defs={DEFS} />
             </g>
         });
     }
 
     // ----- the menu of the selected thing -----
     let menu = if let Some(id) = selected_node {
-        let host = world.host(id);
         let place = layout.node(id).map_or(layout.center, |p| p.pos);
         html! {
-            <NodeMenu id={id} up={host.up} role={host.node.role()} term={host.node.current_term()}
-                      {n} style={menu_style(place, m.outer_r + 6.0, &layout, 230.0)}
-                      next_value={super::next_request_value(lab)} autofocus={*keyboard_open}
+            <NodeMenu id={id} up={world.up(id)} status={world.node(id).summary}
+                      spec={lab.scenario().protocol} {n}
+                      style={menu_style(place, m.outer_r + 6.0, &layout, 230.0)}
+                      next_values={super::next_values(lab)} autofocus={*keyboard_open}
                       on_action={on_action.clone()} />
         }
     } else if let Some((a, b)) = selected_link {
@@ -333,12 +318,13 @@ pub fn cluster_view(props: &ViewProps) -> Html {
                       style={menu_style(mid, 14.0, &layout, 190.0)} autofocus={*keyboard_open}
                       on_action={on_action.clone()} />
         }
-    } else if let Some(msg) = selected_message {
+    } else if let Some(detail) = selected_message {
         let at = selected_at.unwrap_or(layout.center);
+        let f = detail.flight;
         html! {
-            <MessageMenu id={msg.id} from={msg.from} to={msg.to} summary={msg.msg.summary()}
-                         sent_at={msg.sent_at} arrives_at={msg.arrives_at} {manual}
-                         doomed={!world.links().is_up(msg.from, msg.to)}
+            <MessageMenu id={f.id} from={f.from} to={f.to} text={detail.text.clone()}
+                         kind={f.kind} sent_at={f.sent_at} arrives_at={f.arrives_at} {manual}
+                         doomed={!world.links().is_up(f.from, f.to)}
                          style={menu_style(at, 18.0, &layout, 210.0)} autofocus={*keyboard_open}
                          on_action={on_action.clone()} />
         }
@@ -358,7 +344,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
                 <div class="violation-text">
                     <p class="violation-title">
                         <span aria-hidden="true">{ "⚠ " }</span>
-                        { format!("Invariant broken: {}", invariant_title(v.invariant)) }
+                        { format!("Invariant broken: {}", invariant_title(&lab.scenario().protocol, v.invariant)) }
                         <span class="violation-when">{ format!(" at {}", format_ms(v.at_ms)) }</span>
                         if more > 0 {
                             <span class="violation-when">{ format!(" (and {more} more)") }</span>
@@ -382,6 +368,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
                 <svg ref={svg_ref} class="cluster-figure" viewBox={format!("0 0 {w} {h}")}
                      role="group" aria-label={format!("{n} nodes on a ring, with their links and messages")}
                      {onclick} {onkeydown}>
+                    <MessageDefs r={m.msg_r} />
                     <LinksLayer layout={layout.clone()} links={world.links().clone()}
                                 selected={selected_link_prop} />
                     <g class="cluster-lost-layer" aria-hidden="true">{ for lost }</g>
@@ -393,7 +380,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
                 { menu }
             </div>
             <div class="cluster-tools">
-                <Legend />
+                <Legend spec={lab.scenario().protocol} />
                 <PartitionTool {n} links={world.links().clone()} on_action={on_action.clone()} />
             </div>
         </section>
@@ -412,9 +399,11 @@ mod tests {
     }
 
     #[test]
-    fn invariant_names_read_as_words() {
-        assert_eq!(invariant_title("election_safety"), "Election safety");
-        assert_eq!(invariant_title(""), "");
+    fn invariant_names_read_as_their_titles() {
+        let spec = crate::protocols::PROTOCOLS[0];
+        let first = spec.invariants[0];
+        assert_eq!(invariant_title(spec, first.name), first.title);
+        assert_eq!(invariant_title(spec, "made_up_name"), "made up name");
     }
 
     #[test]

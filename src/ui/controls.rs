@@ -35,7 +35,7 @@ pub fn control_bar(props: &ViewProps) -> Html {
         }
     });
     let world = lab.world();
-    let hash = world.trace().hash();
+    let hash = world.trace_hash();
     html! {
         <nav class="controls" aria-label="Controls">
             <div class="control-group" role="group" aria-label="Time">

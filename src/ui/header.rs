@@ -109,6 +109,25 @@ pub fn site_header(props: &HeaderProps) -> Html {
         Callback::from(move |()| embed_open.set(false))
     };
     let help = props.on_help.reform(|_: MouseEvent| true);
+    let current = props.lab.scenario().protocol.name;
+    let pick_protocol = props.on_action.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        match crate::protocols::find(&select.value()) {
+            Some(spec) => UiAction::Restart(crate::scenario::Scenario::default_for(spec)),
+            None => UiAction::DismissNotice,
+        }
+    });
+    // The chosen option is set as the `<select>`'s value property: an option's `selected`
+    // attribute stops counting once the user has picked something.
+    let protocol_ref = use_node_ref();
+    {
+        let protocol_ref = protocol_ref.clone();
+        use_effect_with(current, move |current| {
+            if let Some(select) = protocol_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(current);
+            }
+        });
+    }
     html! {
         <header class="site-header">
             <h1 class="site-title">
@@ -116,6 +135,15 @@ pub fn site_header(props: &HeaderProps) -> Html {
                 { "Quorum Lab" }
             </h1>
             <p class="tagline">{ TAGLINE }</p>
+            <div class="protocol-picker">
+                <label for="protocol-picker">{ "Protocol" }</label>
+                <select id="protocol-picker" ref={protocol_ref} onchange={pick_protocol}
+                        title="Open another protocol's default scenario">
+                    { for crate::protocols::PROTOCOLS.iter().map(|p| html! {
+                        <option value={p.name} selected={p.name == current} title={p.summary}>{ p.title }</option>
+                    }) }
+                </select>
+            </div>
             <div class="header-tools" role="group" aria-label="Share and files">
                 <button type="button" class="tool" onclick={copy_link}
                         title="Copy a link that reopens this exact run at this moment">

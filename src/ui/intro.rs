@@ -1,5 +1,6 @@
-//! The bar above the cluster: which scenario runs (a picker of the presets), its title and
-//! notes, and a warning while a rule of the protocol is switched off on purpose.
+//! The bar above the cluster: which scenario runs (a picker of every protocol's default
+//! and presets), its title and notes, and a warning while a rule of the protocol is
+//! switched off on purpose.
 
 use std::rc::Rc;
 
@@ -7,40 +8,65 @@ use yew::prelude::*;
 
 use super::state::UiAction;
 use super::ViewProps;
+use crate::protocols::spec::{Fact, FieldKind, Spec};
+use crate::protocols::PROTOCOLS;
 use crate::scenario::presets::{self, Preset};
 use crate::scenario::Scenario;
 use crate::sim::NetworkMode;
 
-/// The picker's value for the page's default scenario.
-const DEFAULT_VALUE: &str = "default";
-/// The picker's value for a scenario that is neither a preset nor the default.
+/// The picker's value for a protocol's default scenario: this prefix and its name.
+const DEFAULT_PREFIX: &str = "default:";
+/// The picker's value for a scenario that is neither a preset nor a default.
 const CURRENT_VALUE: &str = "current";
 
-/// What the picker shows as chosen for `scenario`: a preset's id, the default, or the
-/// current scenario's own entry.
-pub(crate) fn picker_value(
-    scenario: &Scenario,
-    default: &Scenario,
-    presets: &[Preset],
-) -> &'static str {
-    if scenario == default {
-        return DEFAULT_VALUE;
+/// What the picker shows as chosen for `scenario`: a preset's id, a protocol's default,
+/// or the current scenario's own entry.
+pub(crate) fn picker_value(scenario: &Scenario, presets: &[Preset]) -> String {
+    if *scenario == Scenario::default_for(scenario.protocol.0) {
+        return format!("{DEFAULT_PREFIX}{}", scenario.protocol.name);
     }
     presets
         .iter()
         .find(|p| p.scenario == *scenario)
-        .map_or(CURRENT_VALUE, |p| p.id)
+        .map_or(CURRENT_VALUE.to_string(), |p| p.id.to_string())
 }
 
 /// The scenario a picker value stands for (`None` for the current one: nothing to load).
 pub(crate) fn picked(value: &str, presets: &[Preset]) -> Option<Scenario> {
-    if value == DEFAULT_VALUE {
-        return Some(Scenario::default());
+    if let Some(name) = value.strip_prefix(DEFAULT_PREFIX) {
+        return crate::protocols::find(name).map(Scenario::default_for);
     }
     presets
         .iter()
         .find(|p| p.id == value)
         .map(|p| p.scenario.clone())
+}
+
+/// A protocol setting as the summary line says it, if it says it now: "election timeout
+/// 150–300 ms", "manual elections", "pre-vote".
+pub(crate) fn setting_fact(spec: &Spec, key: &str, value: &serde_json::Value) -> Option<String> {
+    let field = spec.form.iter().find(|f| f.key == key)?;
+    let label = field.label.to_lowercase();
+    match (field.fact, field.kind) {
+        (Fact::Never, _) => None,
+        (_, FieldKind::Toggle) => value.as_bool().filter(|on| *on).map(|_| label),
+        (Fact::WhenOn, _) => None,
+        (Fact::Always, FieldKind::Millis { .. }) => {
+            value.as_u64().map(|v| format!("{label} {v} ms"))
+        }
+        (Fact::Always, FieldKind::MillisRange { off, .. }) => match value.as_array() {
+            Some(pair) => {
+                let lo = pair.first()?.as_u64()?;
+                let hi = pair.get(1)?.as_u64()?;
+                Some(if lo == hi {
+                    format!("{label} {lo} ms")
+                } else {
+                    format!("{label} {lo}–{hi} ms")
+                })
+            }
+            None => off.map(str::to_lowercase),
+        },
+    }
 }
 
 /// The settings a student should know about, in a few words each: "5 nodes",
@@ -73,21 +99,30 @@ pub(crate) fn facts(s: &Scenario) -> Vec<String> {
             }
         }
     }
-    out.push(match s.raft.election_timeout_ms {
-        None => "manual elections".to_string(),
-        Some((lo, hi)) if lo == hi => format!("election timeout {lo} ms"),
-        Some((lo, hi)) => format!("election timeout {lo}–{hi} ms"),
-    });
-    if s.raft.pre_vote {
-        out.push("pre-vote".to_string());
-    }
-    if s.raft.check_quorum {
-        out.push("check-quorum".to_string());
-    }
-    if s.raft.leader_noop {
-        out.push("leader no-op".to_string());
+    for field in s.protocol.form {
+        if let Some(fact) = s
+            .settings
+            .get(field.key)
+            .and_then(|v| setting_fact(&s.protocol, field.key, v))
+        {
+            out.push(fact);
+        }
     }
     out
+}
+
+/// The mutations switched on in a scenario, as its spec describes them.
+pub(crate) fn mutations_on(s: &Scenario) -> Vec<&'static crate::protocols::spec::MutationSpec> {
+    s.settings
+        .get("mutations")
+        .and_then(|v| v.as_array())
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str().and_then(|n| s.protocol.mutation(n)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The notes as paragraphs (one per non-empty line).
@@ -104,16 +139,16 @@ pub(crate) fn paragraphs(notes: &str) -> Vec<&str> {
 pub fn scenario_intro(props: &ViewProps) -> Html {
     // Parsing the presets is not free and the page renders every frame: once is enough.
     let presets: Rc<Vec<Preset>> = use_memo((), |_| presets::all());
-    let default: Rc<Scenario> = use_memo((), |_| Scenario::default());
     let scenario = props.lab.scenario();
-    let value = picker_value(scenario, &default, &presets);
+    let value = use_memo(scenario.clone(), |s| picker_value(s, &presets));
+    let value = (*value).clone();
 
     // The chosen option is set as the `<select>`'s value property: an option's `selected`
     // attribute stops counting once the user has picked something.
     let select_ref = use_node_ref();
     {
         let select_ref = select_ref.clone();
-        use_effect_with(value, move |value| {
+        use_effect_with(value.clone(), move |value| {
             if let Some(select) = select_ref.cast::<web_sys::HtmlSelectElement>() {
                 select.set_value(value);
             }
@@ -130,6 +165,15 @@ pub fn scenario_intro(props: &ViewProps) -> Html {
         })
     };
 
+    let gallery_open = use_state(|| false);
+    let open_gallery = {
+        let gallery_open = gallery_open.clone();
+        Callback::from(move |_: MouseEvent| gallery_open.set(true))
+    };
+    let close_gallery = {
+        let gallery_open = gallery_open.clone();
+        Callback::from(move |()| gallery_open.set(false))
+    };
     let notes_shown = use_state(|| true);
     let notes_full = use_state(|| false);
     // Whether the clamped notes hide anything, measured after rendering (the answer
@@ -176,10 +220,23 @@ pub fn scenario_intro(props: &ViewProps) -> Html {
     } else {
         format!("{} (custom)", scenario.title)
     };
-    let default_title = &default.title;
     let paras = paragraphs(&scenario.notes);
     let has_notes = !paras.is_empty();
-    let mutations = &scenario.raft.mutations;
+    let mutations = mutations_on(scenario);
+    let groups = PROTOCOLS.iter().map(|spec| {
+        let default_value = format!("{DEFAULT_PREFIX}{}", spec.name);
+        let is_default = value == default_value;
+        html! {
+            <optgroup label={spec.title}>
+                <option value={default_value} selected={is_default}>
+                    { format!("{} (default)", spec.default_title) }
+                </option>
+                { for presets.iter().filter(|p| p.scenario.protocol.name == spec.name).map(|p| html! {
+                    <option value={p.id} selected={value == p.id}>{ &p.scenario.title }</option>
+                }) }
+            </optgroup>
+        }
+    });
 
     html! {
         <section class="intro" aria-labelledby="intro-title">
@@ -189,15 +246,12 @@ pub fn scenario_intro(props: &ViewProps) -> Html {
                     if value == CURRENT_VALUE {
                         <option value={CURRENT_VALUE} selected=true>{ custom_label }</option>
                     }
-                    <option value={DEFAULT_VALUE} selected={value == DEFAULT_VALUE}>
-                        { format!("{default_title} (default)") }
-                    </option>
-                    <optgroup label="Presets">
-                        { for presets.iter().map(|p| html! {
-                            <option value={p.id} selected={value == p.id}>{ &p.scenario.title }</option>
-                        }) }
-                    </optgroup>
+                    { for groups }
                 </select>
+                <button type="button" class="intro-gallery" onclick={open_gallery}
+                        aria-haspopup="dialog" title="Every preset of every protocol, with what each shows">
+                    { "Gallery…" }
+                </button>
                 if has_notes {
                     <button type="button" class="intro-toggle" onclick={toggle_shown}
                             aria-expanded={notes_shown.to_string()} aria-controls="intro-notes">
@@ -229,7 +283,7 @@ pub fn scenario_intro(props: &ViewProps) -> Html {
                     { " " }
                     <ul>
                         { for mutations.iter().map(|m| html! {
-                            <li><code>{ m.name() }</code>{ " — " }{ m.removes() }</li>
+                            <li><code>{ m.name }</code>{ " — " }{ m.removes }</li>
                         }) }
                     </ul>
                 </div>
@@ -243,6 +297,10 @@ pub fn scenario_intro(props: &ViewProps) -> Html {
                     </div>
                 </div>
             }
+            if *gallery_open {
+                <super::Gallery current={scenario.protocol.name} on_action={props.on_action.clone()}
+                                on_close={close_gallery} />
+            }
         </section>
     }
 }
@@ -254,24 +312,23 @@ mod tests {
     #[test]
     fn the_picker_knows_the_default_every_preset_and_anything_else() {
         let all = presets::all();
-        assert_eq!(
-            picker_value(&Scenario::default(), &Scenario::default(), &all),
-            DEFAULT_VALUE
-        );
+        for spec in PROTOCOLS {
+            let default = Scenario::default_for(spec);
+            let value = picker_value(&default, &all);
+            assert_eq!(value, format!("default:{}", spec.name));
+            assert_eq!(picked(&value, &all), Some(default));
+        }
         for p in &all {
-            assert_eq!(picker_value(&p.scenario, &Scenario::default(), &all), p.id);
+            assert_eq!(picker_value(&p.scenario, &all), p.id);
             assert_eq!(picked(p.id, &all).as_ref(), Some(&p.scenario));
         }
         let custom = Scenario {
             nodes: 3,
             ..Scenario::default()
         };
-        assert_eq!(
-            picker_value(&custom, &Scenario::default(), &all),
-            CURRENT_VALUE
-        );
+        assert_eq!(picker_value(&custom, &all), CURRENT_VALUE);
         assert_eq!(picked(CURRENT_VALUE, &all), None);
-        assert_eq!(picked(DEFAULT_VALUE, &all), Some(Scenario::default()));
+        assert_eq!(picked("default:nonsense", &all), None);
     }
 
     #[test]

@@ -1,44 +1,16 @@
-//! The invariants: the five properties of the Raft paper's Figure 3, each with its live
-//! status. They sit above the tabs, so a violation is seen whatever tab is open.
+//! The invariants of the running protocol, each with its live status. They sit above the
+//! tabs, so a violation is seen whatever tab is open.
 //!
-//! The engine checks them after every event; this view only reads
-//! [`crate::sim::World::invariants`] and [`crate::sim::World::violations`]. It re-renders
-//! only when the violations change, not on every animation frame.
+//! The engine checks them after every event; this view only reads the protocol's spec
+//! (titles, rules, sources) and the run's violations. It re-renders only when the
+//! violations change, not on every animation frame.
 
 use yew::prelude::*;
 
 use super::lab::format_ms;
 use super::state::UiAction;
 use super::ViewProps;
-use crate::sim::{Time, Violation};
-
-/// An invariant's title and its rule, as the Raft paper's Figure 3 states it.
-pub fn about(name: &str) -> (&str, &'static str) {
-    match name {
-        "election_safety" => (
-            "Election Safety",
-            "At most one leader can be elected in a given term.",
-        ),
-        "leader_append_only" => (
-            "Leader Append-Only",
-            "A leader never overwrites or deletes entries in its log; it only appends new entries.",
-        ),
-        "log_matching" => (
-            "Log Matching",
-            "If two logs contain an entry with the same index and term, then the logs are identical in all entries up through that index.",
-        ),
-        "leader_completeness" => (
-            "Leader Completeness",
-            "If a log entry is committed in a given term, then it is present in the logs of the leaders of all higher-numbered terms.",
-        ),
-        "state_machine_safety" => (
-            "State Machine Safety",
-            "If a server has applied a log entry at a given index, no other server will ever apply a different log entry for that index.",
-        ),
-        // A protocol added later names its own invariants; show the name as given.
-        other => (other, ""),
-    }
-}
+use crate::sim::{InvariantSpec, Time, Violation};
 
 /// The time to seek to for "Jump to the violation": just after the event that broke the
 /// invariant. The state "at `t`" excludes events due at `t` itself, so seeking to the
@@ -52,32 +24,44 @@ pub fn jump_target(at_ms: Time) -> Time {
 pub fn invariants_view(props: &ViewProps) -> Html {
     let world = props.lab.world();
     html! {
-        <InvariantList names={world.invariants()} violations={world.violations().to_vec()}
+        <InvariantList invariants={world.spec().invariants} violations={world.violations().to_vec()}
                        on_action={props.on_action.clone()} />
     }
 }
 
 #[derive(Properties, Clone)]
 struct ListProps {
-    names: &'static [&'static str],
+    invariants: &'static [InvariantSpec],
     violations: Vec<Violation>,
     on_action: Callback<UiAction>,
+}
+
+/// What the heading says the invariants come from: their common source ("Raft, Figure
+/// 3"), or the sources joined when they differ.
+pub fn sources(invariants: &[InvariantSpec]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for i in invariants {
+        if !out.contains(&i.source) {
+            out.push(i.source);
+        }
+    }
+    out.join("; ")
 }
 
 impl PartialEq for ListProps {
     /// The callback is made anew every frame but always reaches the same reducer, so it
     /// is not compared: the list redraws only when a violation appears or goes (seeking).
     fn eq(&self, other: &Self) -> bool {
-        self.names == other.names && self.violations == other.violations
+        std::ptr::eq(self.invariants, other.invariants) && self.violations == other.violations
     }
 }
 
 #[function_component(InvariantList)]
 fn invariant_list(props: &ListProps) -> Html {
     let broken = props.violations.len();
-    let rows = props.names.iter().map(|&name| {
-        let (title, rule) = about(name);
-        match props.violations.iter().find(|v| v.invariant == name) {
+    let rows = props.invariants.iter().map(|inv| {
+        let (title, rule) = (inv.title, inv.rule);
+        match props.violations.iter().find(|v| v.invariant == inv.name) {
             None => html! {
                 <li class="inv inv-ok">
                     <span class="inv-icon" aria-hidden="true">{ "✓" }</span>
@@ -119,7 +103,7 @@ fn invariant_list(props: &ListProps) -> Html {
                  aria-label="Invariants">
             <h2 class="inv-heading">
                 { "Invariants" }
-                <span class="inv-source">{ " · Raft, Figure 3 · " }{ summary }</span>
+                <span class="inv-source">{ format!(" · {} · ", sources(props.invariants)) }{ summary }</span>
             </h2>
             <ul class="inv-list">{ for rows }</ul>
         </section>
@@ -129,21 +113,26 @@ fn invariant_list(props: &ListProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocols::raft::RaftChecker;
-    use crate::sim::Checker;
+    use crate::protocols::PROTOCOLS;
 
     #[test]
-    fn every_raft_invariant_has_a_title_and_a_rule() {
-        for name in <RaftChecker as Checker<crate::protocols::raft::RaftNode>>::INVARIANTS {
-            let (title, rule) = about(name);
-            assert_ne!(title, *name, "{name} has no human title");
-            assert!(rule.ends_with('.'), "{name}: {rule}");
+    fn every_invariant_of_every_protocol_has_a_title_a_rule_and_a_source() {
+        for spec in PROTOCOLS {
+            for i in spec.invariants {
+                assert_ne!(
+                    i.title, i.name,
+                    "{}: {} has no human title",
+                    spec.name, i.name
+                );
+                assert!(i.rule.ends_with('.'), "{}: {}", i.name, i.rule);
+                assert!(!i.source.is_empty(), "{}: no source", i.name);
+            }
         }
     }
 
     #[test]
-    fn an_unknown_invariant_is_shown_by_its_name() {
-        assert_eq!(about("quorum_intersection"), ("quorum_intersection", ""));
+    fn the_heading_names_each_source_once() {
+        assert_eq!(sources(PROTOCOLS[0].invariants), "Raft, Figure 3");
     }
 
     #[test]

@@ -408,7 +408,10 @@ mod tests {
     use crate::protocols::raft::{self, RaftWorld};
 
     fn raft(lab: &Lab) -> &RaftWorld {
-        lab.world().as_any().downcast_ref().expect("the default scenario runs Raft")
+        lab.world()
+            .as_any()
+            .downcast_ref()
+            .expect("the default scenario runs Raft")
     }
 
     fn run_for(lab: &mut Lab, wall_ms: f64) {

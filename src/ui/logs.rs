@@ -1,22 +1,18 @@
-//! The logs: every node's log side by side, one row per node and one column per index,
-//! drawn like the logs in the Raft paper's figures.
+//! A protocol's panels: a log grid (every node's log side by side, one row per node and
+//! one column per index, drawn like the logs in the papers' figures) or a table.
 //!
-//! Each entry shows its term (colour and number) and its value. Committed entries are
-//! filled; uncommitted ones are hatched with a dashed outline and say so in their title.
-//! A bar after each node's committed entries marks its commit index, and the follower
-//! rows carry the leader's `next_index` ("n") and `match_index` ("m") for them.
+//! Each entry shows its term (colour and number) and its value. Settled (committed,
+//! chosen) entries are filled; the others are hatched with a dashed outline and say so in
+//! their title. A bar after each node's settled entries marks where they end, and rows
+//! carry the protocol's markers (Raft: the leader's `next_index` "n" and `match_index` "m").
 //!
-//! The grid re-renders only when a log, a commit index, a role or the leader's progress
-//! changes: [`LogsView`] derives a small signature every frame and the grid component
-//! compares that instead of the whole lab.
+//! A panel re-renders only when its protocol's signature of it changes, not every frame.
 
 use yew::prelude::*;
 
 use super::lab::Selection;
 use super::state::{LabState, UiAction};
-use super::ViewProps;
-use crate::protocols::raft::{RaftWorld, Role};
-use crate::sim::NodeId;
+use crate::protocols::view::{GridRow, LogGrid, PanelView, Section, TableView};
 
 /// How many indexes the grid shows at once. Long logs are windowed to the newest ones,
 /// with buttons to page back, so a run of thousands of entries stays cheap to draw.
@@ -69,87 +65,29 @@ pub fn short_value(text: &str, max: usize) -> String {
     }
 }
 
-/// The leader whose replication progress is shown: the running leader of the highest
-/// term (after a partition two nodes may both believe they lead).
-pub fn shown_leader(world: &RaftWorld) -> Option<NodeId> {
-    world
-        .hosts()
-        .iter()
-        .filter(|h| h.up && h.node.role() == Role::Leader)
-        .max_by_key(|h| h.node.current_term())
-        .map(|h| h.id)
+/// Props of [`PanelBody`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct PanelProps {
+    /// The run.
+    pub lab: LabState,
+    /// Where intents go.
+    pub on_action: Callback<UiAction>,
+    /// Which of the protocol's panels.
+    pub id: &'static str,
 }
 
-/// What one row depends on. Two equal signatures draw the same row.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct RowSig {
-    up: bool,
-    role: Role,
-    term: u64,
-    last_index: u64,
-    /// The hash of the whole log: catches a log rewritten to the same length.
-    log_hash: u64,
-    commit_index: u64,
-    next_index: Option<u64>,
-    match_index: Option<u64>,
-}
-
-/// What the whole grid depends on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct GridSig {
-    rows: Vec<RowSig>,
-    leader: Option<NodeId>,
-    selected: Option<NodeId>,
-}
-
-fn grid_sig(lab: &LabState) -> GridSig {
-    let world = lab.world();
-    let leader = shown_leader(world);
-    let rows = world
-        .hosts()
-        .iter()
-        .map(|h| {
-            let n = &h.node;
-            let progress = leader.map(|l| world.host(l));
-            RowSig {
-                up: h.up,
-                role: n.role(),
-                term: n.current_term(),
-                last_index: n.log().last_index(),
-                log_hash: n.log().prefix_hash(n.log().last_index()).unwrap_or(0),
-                commit_index: n.commit_index(),
-                next_index: progress.and_then(|l| l.node.next_index(h.id)),
-                match_index: progress.and_then(|l| l.node.match_index(h.id)),
-            }
-        })
-        .collect();
-    let selected = match lab.selected() {
+/// One of the protocol's panels.
+#[function_component(PanelBody)]
+pub fn panel_body(props: &PanelProps) -> Html {
+    // `None`: follow the newest entries. `Some(i)`: the user paged back to index `i`.
+    let start = use_state(|| None::<u64>);
+    let world = props.lab.world();
+    let len = world.panel_extent(props.id);
+    let (first, last) = window(len, *start, WINDOW);
+    let selected = match props.lab.selected() {
         Some(Selection::Node(id)) => Some(id),
         _ => None,
     };
-    GridSig {
-        rows,
-        leader,
-        selected,
-    }
-}
-
-/// The Logs tab.
-#[function_component(LogsView)]
-pub fn logs_view(props: &ViewProps) -> Html {
-    // `None`: follow the newest entries. `Some(i)`: the user paged back to index `i`.
-    let start = use_state(|| None::<u64>);
-    let sig = grid_sig(&props.lab);
-    // One column past the longest log when the leader's next index points there, so the
-    // "n" markers of caught-up followers are visible too.
-    let len = sig
-        .rows
-        .iter()
-        .map(|r| r.last_index.max(r.next_index.unwrap_or(0)))
-        .max()
-        .unwrap_or(0);
-    let (first, last) = window(len, *start, WINDOW);
-
     let pager = (len > WINDOW).then(|| {
         let go_earlier = {
             let start = start.clone();
@@ -176,45 +114,52 @@ pub fn logs_view(props: &ViewProps) -> Html {
             </div>
         }
     });
-
     html! {
-        <section class="logs" aria-label="Logs">
+        <section class="logs" aria-label={props.id}>
             { for pager }
-            <LogsGrid lab={props.lab.clone()} on_action={props.on_action.clone()}
-                      sig={sig.clone()} {first} {last} follow={start.is_none()} />
-            <p class="logs-legend">
-                <span class="legend-item"><span class="legend-swatch swatch-committed" aria-hidden="true"></span>{ "committed" }</span>
-                <span class="legend-item"><span class="legend-swatch swatch-uncommitted" aria-hidden="true"></span>{ "not yet committed" }</span>
-                <span class="legend-item"><span class="legend-swatch swatch-commit" aria-hidden="true"></span>{ "commit index" }</span>
-                <span class="legend-item"><span class="mk mk-next" aria-hidden="true">{ "n" }</span>{ "next" }</span>
-                <span class="legend-item"><span class="mk mk-match" aria-hidden="true">{ "m" }</span>{ "match" }</span>
-            </p>
-            <LeaderProgress lab={props.lab.clone()} on_action={props.on_action.clone()} sig={sig} />
+            <PanelContent lab={props.lab.clone()} on_action={props.on_action.clone()} id={props.id}
+                          signature={world.panel_signature(props.id)} {first} {last}
+                          follow={start.is_none()} {selected} />
         </section>
     }
 }
 
 #[derive(Properties, Clone)]
-struct GridProps {
+struct ContentProps {
     lab: LabState,
     on_action: Callback<UiAction>,
-    sig: GridSig,
+    id: &'static str,
+    signature: u64,
     first: u64,
     last: u64,
     follow: bool,
+    selected: Option<u32>,
 }
 
-impl PartialEq for GridProps {
+impl PartialEq for ContentProps {
     /// Only what is drawn counts. The lab changes every frame, and the callback is made
     /// anew with it, but it always reaches the same reducer, so neither is compared.
     fn eq(&self, other: &Self) -> bool {
-        (&self.sig, self.first, self.last, self.follow)
-            == (&other.sig, other.first, other.last, other.follow)
+        (
+            self.id,
+            self.signature,
+            self.first,
+            self.last,
+            self.follow,
+            self.selected,
+        ) == (
+            other.id,
+            other.signature,
+            other.first,
+            other.last,
+            other.follow,
+            other.selected,
+        )
     }
 }
 
-#[function_component(LogsGrid)]
-fn logs_grid(props: &GridProps) -> Html {
+#[function_component(PanelContent)]
+fn panel_content(props: &ContentProps) -> Html {
     let scroller = use_node_ref();
     // While following the newest entries, keep the end of the logs in view as they grow.
     {
@@ -227,210 +172,195 @@ fn logs_grid(props: &GridProps) -> Html {
             }
         });
     }
-    let world = props.lab.world();
+    match props.lab.world().panel(props.id, props.first, props.last) {
+        Some(PanelView::Grid(grid)) => grid_view(props, &grid, scroller),
+        Some(PanelView::Table(t)) => panel_table(&t),
+        None => html! {},
+    }
+}
+
+fn grid_view(props: &ContentProps, grid: &LogGrid, scroller: NodeRef) -> Html {
     let indexes = props.first..=props.last;
     let columns = indexes
         .clone()
         .map(|i| html! { <th scope="col" class="log-index">{ i }</th> });
-    let rows = world.hosts().iter().zip(&props.sig.rows).map(|(host, sig)| {
-        let id = host.id;
-        let log = host.node.log();
-        let selected = props.sig.selected == Some(id);
-        let select = props
-            .on_action
-            .reform(move |_: MouseEvent| UiAction::Select(Some(Selection::Node(id))));
-        let status = if sig.up {
-            sig.role.to_string()
-        } else {
-            "crashed".to_string()
-        };
-        let cells = indexes.clone().map(|i| {
-            let at_commit = i == sig.commit_index;
-            let next = sig.next_index == Some(i);
-            let matched = sig.match_index == Some(i);
-            let marks = html! {
-                <span class="log-marks" aria-hidden="true">
-                    if matched { <span class="mk mk-match">{ "m" }</span> }
-                    if next { <span class="mk mk-next">{ "n" }</span> }
-                </span>
-            };
-            let mut title = format!("S{id}, index {i}");
-            match log.get(i) {
-                Some(entry) => {
-                    let committed = i <= sig.commit_index;
-                    let value = entry.value_text();
-                    title.push_str(&format!(
-                        ": term {}, {}, {}",
-                        entry.term,
-                        if entry.value.is_some() {
-                            format!("“{value}”")
-                        } else {
-                            "a no-op".to_string()
-                        },
-                        if committed { "committed" } else { "uncommitted" }
-                    ));
-                    add_marker_words(&mut title, at_commit, next, matched);
-                    html! {
-                        <td class={classes!("log-cell", at_commit.then_some("at-commit"))} title={title}>
-                            <span class={classes!(
-                                "log-entry",
-                                term_class(entry.term),
-                                if committed { "committed" } else { "uncommitted" },
-                                entry.value.is_none().then_some("noop"),
-                            )}>
-                                <span class="entry-term">{ entry.term }</span>
-                                <span class="entry-value">{ short_value(value, VALUE_CHARS) }</span>
-                            </span>
-                            { marks }
-                        </td>
-                    }
-                }
-                None => {
-                    title.push_str(": empty");
-                    add_marker_words(&mut title, at_commit, next, matched);
-                    html! {
-                        <td class={classes!("log-cell", "log-gap", at_commit.then_some("at-commit"))} title={title}>
-                            <span class="log-entry empty"></span>
-                            { marks }
-                        </td>
-                    }
-                }
-            }
-        });
-        let none = (props.first > props.last).then(|| {
-            html! { <td class="log-none">{ if log.last_index() == 0 { "empty log" } else { "" } }</td> }
-        });
+    let rows = grid.rows.iter().map(|row| grid_row(props, grid, row));
+    let key = grid.key.iter().map(|(letter, meaning)| {
         html! {
-            <tr class={classes!(
-                "log-row",
-                format!("role-{}", sig.role.name()),
-                (!sig.up).then_some("crashed"),
-                selected.then_some("is-selected"),
-            )}>
-                <th scope="row" class="log-node">
-                    <button type="button" class="log-node-button" onclick={select}
-                            aria-pressed={selected.to_string()}
-                            aria-label={format!("Select S{id} ({status})")}>
-                        { format!("S{id}") }
-                    </button>
-                    <span class="log-node-role">{ status }</span>
-                    if sig.commit_index > sig.last_index {
-                        <span class="log-node-commit past-end"
-                              title={format!("The commit index ({}) is past the end of this log ({} entries).", sig.commit_index, sig.last_index)}>
-                            <span aria-hidden="true">{ "⚠ " }</span>
-                            { format!("commit {}", sig.commit_index) }
-                            <span class="qv-sr-only">{ format!(", past the end of its log ({} entries)", sig.last_index) }</span>
-                        </span>
-                    } else {
-                        <span class="log-node-commit">{ format!("commit {}", sig.commit_index) }</span>
-                    }
-                </th>
-                { for cells }
-                { for none }
-            </tr>
+            <span class="legend-item"><span class={classes!("mk", format!("mk-{letter}"))} aria-hidden="true">{ *letter }</span>{ *meaning }</span>
         }
     });
     html! {
-        <div class="logs-scroll" ref={scroller} tabindex="0" role="region"
-             aria-label="Log entries, one row per node">
-            <table class="logs-grid">
-                <thead>
-                    <tr>
-                        <th scope="col" class="log-corner">
-                            <span class="qv-sr-only">{ "Node" }</span>
-                            <span aria-hidden="true">{ "index" }</span>
-                        </th>
-                        { for columns }
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
-        </div>
-    }
-}
-
-fn add_marker_words(title: &mut String, at_commit: bool, next: bool, matched: bool) {
-    if at_commit {
-        title.push_str("; commit index");
-    }
-    if matched {
-        title.push_str("; leader's match index");
-    }
-    if next {
-        title.push_str("; leader's next index");
-    }
-}
-
-#[derive(Properties, Clone)]
-struct ProgressProps {
-    lab: LabState,
-    on_action: Callback<UiAction>,
-    sig: GridSig,
-}
-
-impl PartialEq for ProgressProps {
-    /// As for the grid: only the signature is drawn from.
-    fn eq(&self, other: &Self) -> bool {
-        self.sig == other.sig
-    }
-}
-
-/// The leader's `next_index` and `match_index` for each follower, as a small table.
-#[function_component(LeaderProgress)]
-fn leader_progress(props: &ProgressProps) -> Html {
-    let Some(leader) = props.sig.leader else {
-        return html! {
-            <p class="logs-progress-empty">
-                { "No leader right now. Once one is elected, its next and match index for each follower appear here." }
+        <>
+            <div class="logs-scroll" ref={scroller} tabindex="0" role="region"
+                 aria-label="Log entries, one row per node">
+                <table class="logs-grid">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="log-corner">
+                                <span class="qv-sr-only">{ "Node" }</span>
+                                <span aria-hidden="true">{ grid.index_name }</span>
+                            </th>
+                            { for columns }
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            <p class="logs-legend">
+                <span class="legend-item"><span class="legend-swatch swatch-committed" aria-hidden="true"></span>{ grid.words.0 }</span>
+                <span class="legend-item"><span class="legend-swatch swatch-uncommitted" aria-hidden="true"></span>{ grid.words.1 }</span>
+                <span class="legend-item"><span class="legend-swatch swatch-commit" aria-hidden="true"></span>{ grid.settled_mark }</span>
+                { for key }
             </p>
-        };
-    };
-    let term = props
-        .sig
-        .rows
-        .get((leader - 1) as usize)
-        .map_or(0, |r| r.term);
-    if props.sig.rows.len() < 2 {
-        return html! {
-            <p class="logs-progress-empty">
-                { "A single node is its own majority: it commits its entries alone." }
-            </p>
-        };
+            { below(grid) }
+        </>
     }
-    let rows = props
-        .lab
-        .world()
-        .hosts()
-        .iter()
-        .zip(&props.sig.rows)
-        .filter(|(h, _)| h.id != leader)
-        .map(|(h, r)| {
-            let next = r.next_index.map_or("–".to_string(), |v| v.to_string());
-            let matched = r.match_index.map_or("–".to_string(), |v| v.to_string());
-            html! {
-                <tr class={classes!((!r.up).then_some("crashed"))}>
-                    <th scope="row">{ format!("S{}", h.id) }
-                        if !r.up { <span class="progress-down">{ " (crashed)" }</span> }
-                    </th>
-                    <td>{ next }</td>
-                    <td>{ matched }</td>
-                    <td>{ r.last_index }</td>
-                </tr>
+}
+
+fn grid_row(props: &ContentProps, grid: &LogGrid, row: &GridRow) -> Html {
+    let id = row.node;
+    let selected = props.selected == Some(id);
+    let select = props
+        .on_action
+        .reform(move |_: MouseEvent| UiAction::Select(Some(Selection::Node(id))));
+    let settled_upto = row.settled_upto;
+    let cells = (props.first..=props.last).map(|i| {
+        let at_mark = i == settled_upto;
+        let here: Vec<&(u64, &'static str, String)> =
+            row.marks.iter().filter(|(at, _, _)| *at == i).collect();
+        let marks = html! {
+            <span class="log-marks" aria-hidden="true">
+                { for here.iter().map(|(_, letter, _)| html! {
+                    <span class={classes!("mk", format!("mk-{letter}"))}>{ *letter }</span>
+                }) }
+            </span>
+        };
+        let mut title = format!("S{id}, {} {i}", grid.index_name);
+        let words = |title: &mut String| {
+            if at_mark {
+                title.push_str(&format!("; {}", grid.settled_mark));
             }
-        });
+            for (_, _, meaning) in &here {
+                title.push_str(&format!("; {meaning}"));
+            }
+        };
+        match row.entries.iter().find(|e| e.index == i) {
+            Some(entry) => {
+                title.push_str(&format!(
+                    ": {}, {}",
+                    super::inspector::entry_words(entry),
+                    if entry.settled { grid.words.0 } else { grid.words.1 }
+                ));
+                words(&mut title);
+                html! {
+                    <td class={classes!("log-cell", at_mark.then_some("at-commit"))} title={title}>
+                        <span class={classes!(
+                            "log-entry",
+                            entry.term.map(term_class),
+                            if entry.settled { "committed" } else { "uncommitted" },
+                            entry.noop.then_some("noop"),
+                        )}>
+                            if let Some(t) = entry.term { <span class="entry-term">{ t }</span> }
+                            <span class="entry-value">{ short_value(&entry.value, VALUE_CHARS) }</span>
+                        </span>
+                        { marks }
+                    </td>
+                }
+            }
+            None => {
+                title.push_str(": empty");
+                words(&mut title);
+                html! {
+                    <td class={classes!("log-cell", "log-gap", at_mark.then_some("at-commit"))} title={title}>
+                        <span class="log-entry empty"></span>
+                        { marks }
+                    </td>
+                }
+            }
+        }
+    });
+    let none = (props.first > props.last).then(|| {
+        html! { <td class="log-none">{ if row.len == 0 { "empty log" } else { "" } }</td> }
+    });
+    let settled_word = grid.settled_mark.split(' ').next().unwrap_or_default();
     html! {
-        <table class="logs-progress">
-            <caption>{ format!("Leader S{leader} (term {term}) replicating to its followers") }</caption>
+        <tr class={classes!(
+            "log-row",
+            row.tone.class(),
+            (!row.up).then_some("crashed"),
+            selected.then_some("is-selected"),
+        )}>
+            <th scope="row" class="log-node">
+                <button type="button" class="log-node-button" onclick={select}
+                        aria-pressed={selected.to_string()}
+                        aria-label={format!("Select S{id} ({})", row.role)}>
+                    { format!("S{id}") }
+                </button>
+                <span class="log-node-role">{ row.role }</span>
+                if row.settled_upto > row.len {
+                    <span class="log-node-commit past-end"
+                          title={format!("The {} ({}) is past the end of this log ({} entries).", grid.settled_mark, row.settled_upto, row.len)}>
+                        <span aria-hidden="true">{ "⚠ " }</span>
+                        { format!("{settled_word} {}", row.settled_upto) }
+                        <span class="qv-sr-only">{ format!(", past the end of its log ({} entries)", row.len) }</span>
+                    </span>
+                } else {
+                    <span class="log-node-commit">{ format!("{settled_word} {}", row.settled_upto) }</span>
+                }
+            </th>
+            { for cells }
+            { for none }
+        </tr>
+    }
+}
+
+/// What the grid shows below itself (the leader's progress, or why there is none).
+fn below(grid: &LogGrid) -> Html {
+    match &grid.below {
+        Section::Table(t) => html! {
+            <table class="logs-progress">
+                <caption>{ grid.caption.clone().unwrap_or_else(|| t.title.to_string()) }</caption>
+                { table_body(t) }
+            </table>
+        },
+        Section::Note(text) => html! { <p class="logs-progress-empty">{ text }</p> },
+        _ => html! {},
+    }
+}
+
+fn table_body(t: &TableView) -> Html {
+    html! {
+        <>
             <thead>
                 <tr>
-                    <th scope="col">{ "Follower" }</th>
-                    <th scope="col" title="The next index the leader will send to this follower">{ "next" }</th>
-                    <th scope="col" title="The highest index the leader knows this follower stores">{ "match" }</th>
-                    <th scope="col" title="The follower's own last log index">{ "log length" }</th>
+                    { for t.columns.iter().map(|(name, about)| html! { <th scope="col" title={*about}>{ *name }</th> }) }
                 </tr>
             </thead>
-            <tbody>{ for rows }</tbody>
-        </table>
+            <tbody>
+                { for t.rows.iter().map(|row| html! {
+                    <tr>
+                        { for row.iter().enumerate().map(|(i, cell)| if i == 0 {
+                            html! { <th scope="row">{ cell }</th> }
+                        } else {
+                            html! { <td>{ cell }</td> }
+                        }) }
+                    </tr>
+                }) }
+            </tbody>
+        </>
+    }
+}
+
+/// A panel that is a table (one row per node).
+fn panel_table(t: &TableView) -> Html {
+    html! {
+        <div class="logs-scroll" tabindex="0" role="region" aria-label={t.title}>
+            <table class="logs-progress panel-table">
+                <caption>{ t.title }</caption>
+                { table_body(t) }
+            </table>
+        </div>
     }
 }
 

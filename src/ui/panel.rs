@@ -1,17 +1,19 @@
-//! The side panel: the invariants, always in view, and tabs for the selected thing, the
-//! logs, the events and the settings.
+//! The side panel: the invariants, always in view, and tabs for the protocol's own panels
+//! (Raft: the logs), the selected thing, the events and the settings.
 
 use yew::prelude::*;
 
-use super::{EventsView, InspectorView, InvariantsView, LogsView, SettingsView, ViewProps};
+use super::logs::PanelBody;
+use super::{EventsView, InspectorView, InvariantsView, SettingsView, ViewProps};
+use crate::protocols::view::PanelSpec;
 
 /// The panel's tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
+    /// One of the protocol's panels.
+    Panel(PanelSpec),
     /// The selected node or message.
     Inspector,
-    /// Every node's log.
-    Logs,
     /// What happened.
     Events,
     /// The scenario's settings and "Break the protocol".
@@ -19,12 +21,10 @@ pub enum Tab {
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Logs, Tab::Inspector, Tab::Events, Tab::Settings];
-
     fn label(self) -> &'static str {
         match self {
+            Tab::Panel(p) => p.label,
             Tab::Inspector => "Inspector",
-            Tab::Logs => "Logs",
             Tab::Events => "Events",
             Tab::Settings => "Settings",
         }
@@ -32,18 +32,31 @@ impl Tab {
 
     fn id(self) -> &'static str {
         match self {
+            Tab::Panel(p) => p.id,
             Tab::Inspector => "inspector",
-            Tab::Logs => "logs",
             Tab::Events => "events",
             Tab::Settings => "settings",
         }
     }
 }
 
+/// The tabs for a run with these panels: the protocol's first, then the common ones.
+pub fn tabs(panels: &[PanelSpec]) -> Vec<Tab> {
+    panels
+        .iter()
+        .map(|p| Tab::Panel(*p))
+        .chain([Tab::Inspector, Tab::Events, Tab::Settings])
+        .collect()
+}
+
 /// The side panel beside the cluster (below it on narrow screens).
 #[function_component(SidePanel)]
 pub fn side_panel(props: &ViewProps) -> Html {
-    let tab = use_state(|| Tab::Logs);
+    let all = tabs(&props.lab.world().panels());
+    let first = all[0];
+    let tab = use_state(|| first);
+    // A tab the run no longer has (another protocol was opened) falls back to the first.
+    let current = if all.contains(&*tab) { *tab } else { first };
     // Selecting something (a node, a link, a message) shows it in the inspector.
     {
         let tab = tab.clone();
@@ -53,12 +66,12 @@ pub fn side_panel(props: &ViewProps) -> Html {
             }
         });
     }
-    let buttons = Tab::ALL.iter().map(|&t| {
+    let buttons = all.iter().map(|&t| {
         let onclick = {
             let tab = tab.clone();
             Callback::from(move |_: MouseEvent| tab.set(t))
         };
-        let selected = *tab == t;
+        let selected = current == t;
         html! {
             <button type="button" role="tab" id={format!("tab-{}", t.id())}
                     class={classes!("tab", selected.then_some("tab-selected"))}
@@ -68,26 +81,20 @@ pub fn side_panel(props: &ViewProps) -> Html {
             </button>
         }
     });
-    let body = match *tab {
-        Tab::Inspector => {
-            html! { <InspectorView lab={props.lab.clone()} on_action={props.on_action.clone()} /> }
-        }
-        Tab::Logs => {
-            html! { <LogsView lab={props.lab.clone()} on_action={props.on_action.clone()} /> }
-        }
-        Tab::Events => {
-            html! { <EventsView lab={props.lab.clone()} on_action={props.on_action.clone()} /> }
-        }
-        Tab::Settings => {
-            html! { <SettingsView lab={props.lab.clone()} on_action={props.on_action.clone()} /> }
-        }
+    let lab = props.lab.clone();
+    let on_action = props.on_action.clone();
+    let body = match current {
+        Tab::Panel(p) => html! { <PanelBody {lab} {on_action} id={p.id} /> },
+        Tab::Inspector => html! { <InspectorView {lab} {on_action} /> },
+        Tab::Events => html! { <EventsView {lab} {on_action} /> },
+        Tab::Settings => html! { <SettingsView {lab} {on_action} /> },
     };
     html! {
         <aside class="panel" aria-label="Details">
             <InvariantsView lab={props.lab.clone()} on_action={props.on_action.clone()} />
             <div class="tabs" role="tablist" aria-label="Panels">{ for buttons }</div>
-            <div class="tabpanel" role="tabpanel" id={format!("tabpanel-{}", tab.id())}
-                 aria-labelledby={format!("tab-{}", tab.id())}>
+            <div class="tabpanel" role="tabpanel" id={format!("tabpanel-{}", current.id())}
+                 aria-labelledby={format!("tab-{}", current.id())}>
                 { body }
             </div>
         </aside>

@@ -105,8 +105,8 @@ pub fn timeline(props: &ViewProps) -> Html {
             </div>
             <div class="timeline-legend" aria-hidden="true">
                 <span class="mark-key mark-action">{ "▲ action" }</span>
-                <span class="mark-key mark-election">{ "★ leader elected" }</span>
-                <span class="mark-key mark-commit">{ "● commit" }</span>
+                <span class="mark-key mark-election">{ format!("★ {}", lab.scenario().protocol.marks[0]) }</span>
+                <span class="mark-key mark-commit">{ format!("● {}", lab.scenario().protocol.marks[1]) }</span>
                 <span class="mark-key mark-violation">{ "! violation" }</span>
                 <span class="timeline-end">{ format!("{} / {}", format_ms(now), format_ms(end)) }</span>
             </div>

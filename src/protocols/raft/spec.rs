@@ -308,7 +308,7 @@ pub static SPEC: Spec = Spec {
     mutations: MUTATIONS,
     invariants: INVARIANTS,
     topics: ["Elections & terms", "Requests & commits"],
-    marks: ["elections", "commits"],
+    marks: ["leader elected", "commit"],
     legend: LEGEND,
     presets: PRESETS,
     settings: canonical,

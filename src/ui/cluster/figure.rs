@@ -2,92 +2,49 @@
 //!
 //! Each piece is a component with `PartialEq` props, so that a frame re-renders only what
 //! moved: links and node labels change rarely, timer rings and message positions every
-//! frame. Messages are split into a moving wrapper (drawn by the parent) and a static
-//! body, so a frame costs one `transform` per message. Clicks are handled once, on the
+//! frame. What a node or message shows comes from the protocol's view as data
+//! ([`NodeView`], [`Flight`]); nothing here knows which protocol it draws.
+//!
+//! A message is one moving `<g>` (its transform is the only thing a frame changes) around
+//! a static body: a `<use>` of the shape's symbol, defined once in the figure's `<defs>`,
+//! and, when there is room, its label. No per-message `<title>`: the message menu and the
+//! inspector say everything about the selected one. Clicks are handled once, on the
 //! figure, by reading the `data-*` hooks of what was hit (see `cluster.rs`).
 
 use std::rc::Rc;
 
 use yew::prelude::*;
+use yew::virtual_dom::VTag;
 
 use super::geometry::{self, Anchor, Layout, Metrics, NodePlace, Point};
-use crate::protocols::raft::{RaftSummary, Role};
-use crate::sim::{Links, LossReason, MessageId, NodeId, Time};
-use crate::ui::lab::format_ms;
+use crate::protocols::view::{Label, MessageLook, NodeView, Shape};
+use crate::sim::{Links, MessageId, NodeId};
 
-/// A message's kind as drawn: each has its own shape and colour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MsgKind {
-    /// RequestVote: a filled diamond.
-    RequestVote,
-    /// Pre-vote request: a hollow, dashed diamond.
-    PreVote,
-    /// RequestVote reply: a disc.
-    Vote,
-    /// Pre-vote reply: a dashed disc.
-    PreVoteReply,
-    /// AppendEntries carrying entries: an envelope.
-    Append,
-    /// AppendEntries without entries (heartbeat): a small hollow envelope.
-    Heartbeat,
-    /// AppendEntries reply: a triangle.
-    AppendReply,
+/// Every shape a message can have.
+const SHAPES: [Shape; 6] = [
+    Shape::Diamond,
+    Shape::Disc,
+    Shape::Envelope,
+    Shape::Letter,
+    Shape::Triangle,
+    Shape::Square,
+];
+
+/// The id of the symbol that draws `shape` at size `r` (figures of different sizes on one
+/// page, such as the legend's icons, use their own).
+pub fn symbol_id(shape: Shape, prefix: &str) -> String {
+    format!("{prefix}-{}", shape.id())
 }
 
-impl MsgKind {
-    /// The kind of a message, and whether it says no (a denied vote, a rejected append),
-    /// which is drawn hollow.
-    pub fn of(summary: &RaftSummary) -> (MsgKind, bool) {
-        match *summary {
-            RaftSummary::RequestVote { pre_vote, .. } => (
-                if pre_vote {
-                    MsgKind::PreVote
-                } else {
-                    MsgKind::RequestVote
-                },
-                false,
-            ),
-            RaftSummary::Vote {
-                pre_vote, granted, ..
-            } => (
-                if pre_vote {
-                    MsgKind::PreVoteReply
-                } else {
-                    MsgKind::Vote
-                },
-                !granted,
-            ),
-            RaftSummary::AppendEntries { count: 0, .. } => (MsgKind::Heartbeat, false),
-            RaftSummary::AppendEntries { .. } => (MsgKind::Append, false),
-            RaftSummary::AppendReply { success, .. } => (MsgKind::AppendReply, !success),
-        }
-    }
-
-    /// Its CSS class (colour and stroke style).
-    pub fn class(self) -> &'static str {
-        match self {
-            MsgKind::RequestVote => "msg-rv",
-            MsgKind::PreVote => "msg-pv",
-            MsgKind::Vote => "msg-vote",
-            MsgKind::PreVoteReply => "msg-pvote",
-            MsgKind::Append => "msg-ae",
-            MsgKind::Heartbeat => "msg-hb",
-            MsgKind::AppendReply => "msg-aer",
-        }
-    }
-}
-
-/// The shape of a message kind, centred on (0, 0), `r` being half its size.
-pub fn msg_shape(kind: MsgKind, r: f64) -> Html {
-    match kind {
-        MsgKind::RequestVote | MsgKind::PreVote => {
+/// The outline of `shape`, centred on (0, 0), `r` being half its size.
+fn shape_path(shape: Shape, r: f64) -> Html {
+    match shape {
+        Shape::Diamond => {
             let d = r * 1.3;
             html! { <path class="msg-shape" d={format!("M0 {:.1}L{d:.1} 0L0 {d:.1}L{:.1} 0Z", -d, -d)} /> }
         }
-        MsgKind::Vote | MsgKind::PreVoteReply => {
-            html! { <circle class="msg-shape" r={format!("{r:.1}")} /> }
-        }
-        MsgKind::Append => {
+        Shape::Disc => html! { <circle class="msg-shape" r={format!("{r:.1}")} /> },
+        Shape::Envelope => {
             let (w, h) = (r * 1.5, r * 1.05);
             html! {
                 <>
@@ -97,21 +54,52 @@ pub fn msg_shape(kind: MsgKind, r: f64) -> Html {
                 </>
             }
         }
-        MsgKind::Heartbeat => {
+        Shape::Letter => {
             let (w, h) = (r * 1.1, r * 0.8);
             html! {
                 <rect class="msg-shape" x={format!("{:.1}", -w)} y={format!("{:.1}", -h)}
                       width={format!("{:.1}", 2.0 * w)} height={format!("{:.1}", 2.0 * h)} rx="1.5" />
             }
         }
-        MsgKind::AppendReply => {
+        Shape::Triangle => {
             let s = r * 1.25;
             html! {
                 <path class="msg-shape"
                       d={format!("M0 {:.1}L{:.1} {:.1}L{:.1} {:.1}Z", -s, s, s * 0.8, -s, s * 0.8)} />
             }
         }
+        Shape::Square => {
+            let h = r * 0.95;
+            html! {
+                <rect class="msg-shape" x={format!("{:.1}", -h)} y={format!("{:.1}", -h)}
+                      width={format!("{:.1}", 2.0 * h)} height={format!("{:.1}", 2.0 * h)} />
+            }
+        }
     }
+}
+
+/// The `<defs>` of a figure: one symbol per message shape at half-size `r`, each with an
+/// invisible hit area larger than the shape (a small target is hard to click).
+pub fn shape_defs(prefix: &str, r: f64, hit: bool) -> Html {
+    let symbols = SHAPES.iter().map(|&shape| {
+        html! {
+            <g id={symbol_id(shape, prefix)}>
+                if hit { <circle class="msg-hit" r={format!("{:.1}", r * 2.2)} /> }
+                { shape_path(shape, r) }
+            </g>
+        }
+    });
+    html! { <defs>{ for symbols }</defs> }
+}
+
+/// A message mark's classes: its colour, dashes, and hollow when it says no.
+pub fn look_classes(look: MessageLook) -> Classes {
+    classes!(
+        "msg-mark",
+        look.tone.class(),
+        look.dashed.then_some("msg-dashed"),
+        look.hollow.then_some("msg-no")
+    )
 }
 
 // ----- links -----
@@ -266,102 +254,56 @@ pub struct NodeProps {
     pub place: NodePlace,
     /// Sizes.
     pub metrics: Metrics,
-    /// Its role.
-    pub role: Role,
-    /// `current_term`.
-    pub term: u64,
-    /// `voted_for` in the current term.
-    pub voted_for: Option<NodeId>,
-    /// Votes (or pre-votes) won in its current campaign.
-    pub votes: u32,
-    /// Votes needed to win (a majority of the cluster).
-    pub majority: u32,
+    /// What the protocol says it shows.
+    pub view: Rc<NodeView>,
     /// False while crashed.
     pub up: bool,
     /// Selected (its menu is open).
     pub selected: bool,
 }
 
-/// The role's words on the label (a star for the leader: colour is never the only cue);
-/// `short` for the compact labels of a small figure.
-pub fn role_words(role: Role, up: bool, short: bool) -> &'static str {
-    match (up, role, short) {
-        (false, _, false) => "✕ Crashed",
-        (false, _, true) => "✕ Down",
-        (true, Role::Leader, _) => "★ Leader",
-        (true, Role::Candidate, false) => "Candidate",
-        (true, Role::Candidate, true) => "Cand.",
-        (true, Role::PreCandidate, false) => "Pre-candidate",
-        (true, Role::PreCandidate, true) => "Pre-cand.",
-        (true, Role::Follower, _) => "Follower",
+/// The badge of a crashed node, whatever its protocol.
+fn down_badge(short: bool) -> &'static str {
+    if short {
+        "✕ Down"
+    } else {
+        "✕ Crashed"
     }
 }
 
-/// A node: its disc and name, its role's shape, and its label (role, term, vote) outside
-/// the ring. Carries the hooks tests and the inspector rely on (`data-node`, `data-role`,
-/// `data-term`, `data-up`) and is a keyboard-focusable button.
+/// A node: its disc and name, its tone's outline, and its label (role and key values)
+/// outside the ring. Carries the hooks tests and the inspector rely on (`data-node`,
+/// `data-up`, `data-role` and the protocol's own) and is a keyboard-focusable button.
 #[function_component(NodeMark)]
 pub fn node_mark(props: &NodeProps) -> Html {
     let NodeProps {
         id,
         place,
         metrics: m,
-        role,
-        term,
-        voted_for,
-        votes,
-        majority,
+        view,
         up,
         selected,
     } = props.clone();
     let p = place.pos;
-    let role_name = role.name();
-    let campaigning = matches!(role, Role::Candidate | Role::PreCandidate);
-    let vote = if campaigning && up {
-        format!("{votes}/{majority}")
-    } else {
-        match voted_for {
-            Some(v) => format!("S{v}"),
-            None => "—".to_string(),
-        }
-    };
-    let vote_line = match (m.tiny, campaigning && up, voted_for) {
-        (true, _, _) => format!("t{term} · {vote}"),
-        (false, true, _) => format!("votes {vote}"),
-        (false, false, Some(_)) => format!("voted {vote}"),
-        (false, false, None) => "no vote".to_string(),
-    };
     let state = if up { "up" } else { "crashed" };
-    let aria = format!("S{id}, {role}, term {term}, {state}");
-    let mut title = format!("S{id}: {role} in term {term}");
-    match voted_for {
-        Some(v) => title.push_str(&format!(", voted for S{v} in this term")),
-        None => title.push_str(", has not voted in this term"),
-    }
-    if campaigning && up {
-        title.push_str(&format!(
-            "; has {votes} {}vote{} and needs {majority}",
-            if role == Role::PreCandidate {
-                "pre-"
-            } else {
-                ""
-            },
-            if votes == 1 { "" } else { "s" }
-        ));
-    }
-    if !up {
-        title.push_str(". Crashed: it keeps only its term, vote and log");
-    }
-    title.push_str(". Click for actions.");
+    let aria = format!("S{id}, {}, {state}", view.summary);
+    let title = format!("S{id}: {}. Click for actions.", view.about);
     let x = f1(p.x);
     let y = f1(p.y);
     let label = place.label;
     let lx = f1(label.x);
     let line = format!("{:.1}", m.line_px);
-    let star = (up && role == Role::Leader).then(|| {
-        let c = Point::new(p.x + m.node_r * 0.78, p.y - m.node_r * 0.78);
-        html! { <path class="node-star" d={star_path(c, m.node_r * 0.42)} /> }
-    });
+    let tone = view.tone;
+    let corner = Point::new(p.x + m.node_r * 0.78, p.y - m.node_r * 0.78);
+    let glyph = match (up, tone) {
+        (true, crate::protocols::view::Tone::Lead) => {
+            html! { <path class="node-star" d={star_path(corner, m.node_r * 0.42)} /> }
+        }
+        (true, crate::protocols::view::Tone::Settled) => {
+            html! { <path class="node-tick" d={tick_path(corner, m.node_r * 0.42)} /> }
+        }
+        _ => html! {},
+    };
     let cross = (!up).then(|| {
         let r = m.node_r * 0.5;
         html! {
@@ -370,16 +312,55 @@ pub fn node_mark(props: &NodeProps) -> Html {
                              p.x - r, p.y - r, p.x + r, p.y + r, p.x - r, p.y + r, p.x + r, p.y - r)} />
         }
     });
-    let inner = (up && role == Role::Candidate).then(|| {
+    let inner = (up && tone == crate::protocols::view::Tone::Active).then(|| {
         html! { <circle class="node-inner" cx={x.clone()} cy={y.clone()} r={f1(m.node_r - 4.0)} /> }
     });
     let name_y = if up { p.y } else { p.y - m.node_r * 0.05 };
-    html! {
-        <g class={classes!("cluster-node", format!("role-{role_name}"), (!up).then_some("down"),
-                           selected.then_some("selected"))}
-           data-node={id.to_string()} data-role={role_name} data-term={term.to_string()}
-           data-up={up.to_string()} tabindex="0" role="button" aria-label={aria}
-           aria-expanded={selected.to_string()}>
+    let badge = if !up {
+        down_badge(m.compact)
+    } else if m.compact {
+        view.badge_short
+    } else {
+        view.badge
+    };
+    let lines: Vec<Html> = if m.tiny {
+        vec![html! { <tspan x={lx.clone()} dy={line.clone()}>{ &view.tiny }</tspan> }]
+    } else {
+        view.lines
+            .iter()
+            .enumerate()
+            .map(|(i, text)| {
+                let dot = (i == 0).then_some(view.color).flatten().map(|c| {
+                    html! { <tspan class={classes!("term-dot", format!("term-{}", c % 8))}>{ "● " }</tspan> }
+                });
+                html! { <tspan x={lx.clone()} dy={line.clone()}>{ dot }{ text }</tspan> }
+            })
+            .collect()
+    };
+    let mut g = VTag::new("g");
+    g.add_attribute(
+        "class",
+        classes!(
+            "cluster-node",
+            tone.class(),
+            format!("role-{}", view.role),
+            (!up).then_some("down"),
+            selected.then_some("selected")
+        )
+        .to_string(),
+    );
+    g.add_attribute("data-node", id.to_string());
+    g.add_attribute("data-role", view.role);
+    g.add_attribute("data-up", up.to_string());
+    for (name, value) in &view.hooks {
+        g.add_attribute(name, value.clone());
+    }
+    g.add_attribute("tabindex", "0");
+    g.add_attribute("role", "button");
+    g.add_attribute("aria-label", aria);
+    g.add_attribute("aria-expanded", selected.to_string());
+    g.add_child(html! {
+        <>
             <title>{ title }</title>
             <circle class="node-halo" cx={x.clone()} cy={y.clone()} r={f1(m.halo_r)} />
             <circle class="node-disc" cx={x.clone()} cy={y.clone()} r={f1(m.node_r)} />
@@ -387,19 +368,27 @@ pub fn node_mark(props: &NodeProps) -> Html {
             { cross }
             <text class="node-name" x={x.clone()} y={f1(name_y + m.font_px * 0.36)}
                   text-anchor="middle">{ format!("S{id}") }</text>
-            { star }
+            { glyph }
             <text class="node-label" x={lx.clone()} y={f1(label.y)} text-anchor={label.anchor.svg()}>
-                <tspan class="node-role">{ role_words(role, up, m.compact) }</tspan>
-                if !m.tiny {
-                    <tspan x={lx.clone()} dy={line.clone()}>
-                        <tspan class={classes!("term-dot", format!("term-{}", term % 8))}>{ "● " }</tspan>
-                        { format!("term {term}") }
-                    </tspan>
-                }
-                <tspan x={lx} dy={line}>{ vote_line }</tspan>
+                <tspan class="node-role">{ badge }</tspan>
+                { for lines }
             </text>
-        </g>
-    }
+        </>
+    });
+    g.into()
+}
+
+/// A tick centred on `c`, `r` its half-size.
+fn tick_path(c: Point, r: f64) -> String {
+    format!(
+        "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}",
+        c.x - r,
+        c.y,
+        c.x - r * 0.3,
+        c.y + r * 0.7,
+        c.x + r,
+        c.y - r * 0.7
+    )
 }
 
 /// A five-pointed star centred on `c` with outer radius `r`.
@@ -457,100 +446,58 @@ pub fn timer_ring(props: &TimerProps) -> Html {
 pub struct MessageBodyProps {
     /// Message id.
     pub id: MessageId,
-    /// What it is.
-    pub summary: RaftSummary,
-    /// Sender.
-    pub from: NodeId,
-    /// Receiver.
-    pub to: NodeId,
-    /// Sent at.
-    pub sent_at: Time,
-    /// Arrives at (none: waits for the user).
-    pub arrives_at: Option<Time>,
-    /// Half the shape's size.
-    pub r: f64,
+    /// How it looks.
+    pub look: MessageLook,
+    /// The message type's name (`data-kind`).
+    pub kind: &'static str,
+    /// Its label in flight.
+    pub label: Label,
     /// Where its label goes, relative to the shape; none when labels are hidden.
-    pub label: Option<(Point, Anchor)>,
-    /// The link in its direction is cut now.
-    pub doomed: bool,
+    pub label_at: Option<(Point, Anchor)>,
+    /// The symbol prefix of the figure's `<defs>`.
+    pub defs: &'static str,
 }
 
-/// A message's shape, label and hover text, drawn at (0, 0) inside its moving wrapper.
+/// A message's shape and label, drawn at (0, 0) inside its moving wrapper, with the hooks
+/// tests read (`data-message`, `data-kind`).
 #[function_component(MessageBody)]
 pub fn message_body(props: &MessageBodyProps) -> Html {
-    let s = &props.summary;
-    let (kind, negative) = MsgKind::of(s);
-    let mut title = format!(
-        "#{} S{} → S{}: {s}. Sent at {}",
-        props.id,
-        props.from,
-        props.to,
-        format_ms(props.sent_at)
-    );
-    match props.arrives_at {
-        Some(t) => title.push_str(&format!(", arrives at {}.", format_ms(t))),
-        None => title.push_str("; waiting for you to deliver or drop it."),
-    }
-    if props.doomed {
-        title.push_str(&format!(
-            " The link S{} → S{} is cut: unless it is repaired first, the message is lost.",
-            props.from, props.to
-        ));
-    }
-    let label = props.label.map(|(p, anchor)| {
+    let label = props.label_at.map(|(p, anchor)| {
         html! {
-            <text class="msg-label" x={f1(p.x)} y={f1(p.y)} text-anchor={anchor.svg()}>{ s.label() }</text>
+            <text class="msg-label" x={f1(p.x)} y={f1(p.y)} text-anchor={anchor.svg()}>{ props.label.as_str() }</text>
         }
     });
     html! {
-        <>
-            <title>{ title }</title>
-            <circle class="msg-hit" r={f1(props.r * 2.2)} />
-            <g class={classes!("msg-mark", kind.class(), negative.then_some("msg-no"))}>
-                { msg_shape(kind, props.r) }
-            </g>
+        <g data-message={props.id.to_string()} data-kind={props.kind}>
+            <use href={format!("#{}", symbol_id(props.look.shape, props.defs))}
+                 class={look_classes(props.look)} />
             { label }
-        </>
+        </g>
     }
 }
 
 /// Props of [`LostBody`].
 #[derive(Properties, Clone, PartialEq)]
 pub struct LostBodyProps {
-    /// Message id.
-    pub id: MessageId,
-    /// What it was.
-    pub summary: RaftSummary,
-    /// Sender.
-    pub from: NodeId,
-    /// Receiver.
-    pub to: NodeId,
-    /// Why it was lost.
-    pub reason: LossReason,
-    /// When.
-    pub at_ms: Time,
+    /// How it looked.
+    pub look: MessageLook,
     /// Half the shape's size.
     pub r: f64,
+    /// The symbol prefix of the figure's `<defs>`.
+    pub defs: &'static str,
 }
 
 /// A lost message where it died: its shape, hollow, with a red ✕.
 #[function_component(LostBody)]
 pub fn lost_body(props: &LostBodyProps) -> Html {
-    let s = &props.summary;
-    let (kind, _) = MsgKind::of(s);
-    let title = format!(
-        "#{} S{} → S{}: {s}, lost at {}: {}.",
-        props.id,
-        props.from,
-        props.to,
-        format_ms(props.at_ms),
-        props.reason.words()
-    );
     let r = props.r;
+    let look = MessageLook {
+        hollow: true,
+        ..props.look
+    };
     html! {
         <>
-            <title>{ title }</title>
-            <g class={classes!("msg-mark", "msg-no", kind.class())}>{ msg_shape(kind, r) }</g>
+            <use href={format!("#{}", symbol_id(look.shape, props.defs))} class={look_classes(look)} />
             <path class="lost-cross"
                   d={format!("M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}", -r, -r, r, r, -r, r, r, -r)} />
         </>

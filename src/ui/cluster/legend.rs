@@ -1,9 +1,14 @@
-//! The figure's legend: what each node shape, link style and message shape means. It has
-//! no props, so it renders once.
+//! The figure's legend: what each node look, link style and message shape means, as its
+//! protocol's spec lists them. It re-renders only when the protocol changes.
 
 use yew::prelude::*;
 
-use super::figure::{msg_shape, MsgKind};
+use super::figure::{look_classes, shape_defs, symbol_id};
+use crate::protocols::view::{MessageLook, Tone};
+use crate::scenario::ProtocolRef;
+
+/// The prefix of the legend's own message symbols (drawn smaller than the figure's).
+const DEFS: &str = "legend-msg";
 
 /// A tiny node drawing for the legend.
 fn node_icon(class: &'static str, inner: Html) -> Html {
@@ -17,14 +22,32 @@ fn node_icon(class: &'static str, inner: Html) -> Html {
     }
 }
 
-fn msg_icon(kind: MsgKind, negative: bool) -> Html {
+/// The extra marks of a tone's drawing (see `figure::NodeMark`).
+fn tone_icon(tone: Tone) -> Html {
+    let inner = match tone {
+        Tone::Active => html! { <circle class="node-inner" r="5" /> },
+        Tone::Lead => html! {
+            <path class="node-star" d="M5.5 -10.5L6.4 -8.2L8.9 -8.2L6.9 -6.7L7.6 -4.3L5.5 -5.7L3.4 -4.3L4.1 -6.7L2.1 -8.2L4.6 -8.2Z" />
+        },
+        Tone::Settled => html! { <path class="node-tick" d="M2 -7L4 -4.5L8.5 -9.5" /> },
+        Tone::Idle | Tone::Tentative => html! {},
+    };
+    node_icon(tone.class(), inner)
+}
+
+fn msg_icon(look: MessageLook) -> Html {
     html! {
         <svg class="legend-icon" viewBox="-12 -12 24 24" width="24" height="24" aria-hidden="true">
-            <g class={classes!("msg-mark", kind.class(), negative.then_some("msg-no"))}>
-                { msg_shape(kind, 5.5) }
-            </g>
+            <use href={format!("#{}", symbol_id(look.shape, DEFS))} class={look_classes(look)} />
         </svg>
     }
+}
+
+/// Props of [`Legend`].
+#[derive(Properties, Clone, PartialEq)]
+pub struct LegendProps {
+    /// The protocol whose looks it explains.
+    pub spec: ProtocolRef,
 }
 
 fn link_icon(class: &'static str, extra: Html) -> Html {
@@ -37,12 +60,9 @@ fn link_icon(class: &'static str, extra: Html) -> Html {
 
 /// The collapsible legend under the figure.
 #[function_component(Legend)]
-pub fn legend() -> Html {
-    let star = html! {
-        <path class="node-star" d="M5.5 -10.5L6.4 -8.2L8.9 -8.2L6.9 -6.7L7.6 -4.3L5.5 -5.7L3.4 -4.3L4.1 -6.7L2.1 -8.2L4.6 -8.2Z" />
-    };
+pub fn legend(props: &LegendProps) -> Html {
+    let legend = &props.spec.legend;
     let cross = html! { <path class="node-cross" d="M-4 -4L4 4M-4 4L4 -4" /> };
-    let inner = html! { <circle class="node-inner" r="5" /> };
     let item = |icon: Html, text: &'static str| {
         html! { <li>{ icon }<span>{ text }</span></li> }
     };
@@ -52,15 +72,10 @@ pub fn legend() -> Html {
             <div class="cluster-popover legend-body">
                 <p class="popover-title">{ "Nodes" }</p>
                 <ul class="legend-list">
-                    { item(node_icon("role-follower", html!{}), "Follower") }
-                    { item(node_icon("role-precandidate", html!{}), "Pre-candidate (dashed)") }
-                    { item(node_icon("role-candidate", inner), "Candidate (double ring)") }
-                    { item(node_icon("role-leader", star), "Leader (filled, ★)") }
+                    { for legend.nodes.iter().map(|k| item(tone_icon(k.tone), k.words)) }
                     { item(node_icon("down", cross), "Crashed (grey, ✕)") }
                 </ul>
-                <p class="legend-note">
-                    { "The ring around a node is its election timer: it drains, and when it is empty the node starts an election. “votes 2/3”: votes won / votes needed." }
-                </p>
+                <p class="legend-note">{ legend.node_note }</p>
                 <p class="popover-title">{ "Links" }</p>
                 <ul class="legend-list">
                     { item(link_icon("link-up", html! { <line class="link-line" x1="2" y1="0" x2="38" y2="0" /> }), "Working both ways") }
@@ -81,14 +96,11 @@ pub fn legend() -> Html {
                     }), "Cut one way (arrow: the way that is cut)") }
                 </ul>
                 <p class="popover-title">{ "Messages" }</p>
+                <svg class="legend-defs" width="0" height="0" aria-hidden="true">
+                    { shape_defs(DEFS, 5.5, false) }
+                </svg>
                 <ul class="legend-list">
-                    { item(msg_icon(MsgKind::RequestVote, false), "RequestVote (RV)") }
-                    { item(msg_icon(MsgKind::PreVote, false), "Pre-vote request (PV)") }
-                    { item(msg_icon(MsgKind::Vote, false), "Vote granted (hollow: denied)") }
-                    { item(msg_icon(MsgKind::PreVoteReply, false), "Pre-vote reply") }
-                    { item(msg_icon(MsgKind::Append, false), "AppendEntries with entries (AE)") }
-                    { item(msg_icon(MsgKind::Heartbeat, false), "Heartbeat (HB)") }
-                    { item(msg_icon(MsgKind::AppendReply, false), "AppendEntries reply (hollow: rejected)") }
+                    { for legend.messages.iter().map(|k| item(msg_icon(k.look), k.words)) }
                 </ul>
                 <p class="legend-note">
                     { "Messages keep to the right of their link. A lost message fades out with a ✕ where it died." }

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
-use crate::protocols::raft::{RaftSummary, Role};
+use crate::scenario::{script, ProtocolRef};
 use crate::sim::{Action, MessageId, NodeId, Time};
 use crate::ui::lab::format_ms;
 use crate::ui::state::UiAction;
@@ -86,28 +86,28 @@ pub struct NodeMenuProps {
     pub id: NodeId,
     /// False while crashed.
     pub up: bool,
-    /// Its role.
-    pub role: Role,
-    /// Its term.
-    pub term: u64,
+    /// Its state in a few words ("leader, term 3").
+    pub status: AttrValue,
+    /// Its protocol, whose commands the menu offers.
+    pub spec: ProtocolRef,
     /// Cluster size (for the links row).
     pub n: u32,
     /// Where the menu sits (CSS).
     pub style: AttrValue,
-    /// The value a client request gets when the field is left empty.
-    pub next_value: AttrValue,
+    /// For each of the protocol's commands, the value it gets when its field is left
+    /// empty (empty for commands without a value).
+    pub next_values: Vec<AttrValue>,
     /// Focus the first button (opened from the keyboard).
     pub autofocus: bool,
     /// Where intents go.
     pub on_action: Callback<UiAction>,
 }
 
-/// A node's actions: crash or restart it, make it time out now, send it a client request,
-/// and open one of its links.
+/// A node's actions: crash or restart it, its protocol's own commands (Raft: time out
+/// now, send a client request), and one of its links.
 #[function_component(NodeMenu)]
 pub fn node_menu(props: &NodeMenuProps) -> Html {
     let menu = use_node_ref();
-    let input = use_node_ref();
     // Crashing or restarting replaces the focused button: focus the new first one.
     use_autofocus(
         menu.clone(),
@@ -117,27 +117,9 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
     let id = props.id;
     let on_action = &props.on_action;
     let state = if props.up {
-        format!("{} · term {}", props.role, props.term)
+        props.status.to_string()
     } else {
-        format!("crashed · term {}", props.term)
-    };
-    let onsubmit = {
-        let on_action = on_action.clone();
-        let input = input.clone();
-        let next = props.next_value.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let field = input.cast::<HtmlInputElement>();
-            let typed = field.as_ref().map(|f| f.value()).unwrap_or_default();
-            let value = match typed.trim() {
-                "" => next.to_string(),
-                v => v.to_string(),
-            };
-            if let Some(f) = field {
-                f.set_value("");
-            }
-            on_action.emit(UiAction::Act(Action::Request { node: id, value }));
-        })
+        format!("crashed · {}", props.status)
     };
     let links = (1..=props.n).filter(|&p| p != id).map(|p| {
         let (a, b) = (id.min(p), id.max(p));
@@ -151,28 +133,37 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
             </button>
         }
     });
+    let spec = props.spec;
+    let plain = spec.commands.iter().filter(|c| c.value.is_none()).map(|c| {
+        let action = script::command(&spec, c.name, id, None).expect("a command of the spec");
+        let onclick = on_action.reform(move |_: MouseEvent| UiAction::Act(action.clone()));
+        html! { <button type="button" title={c.help} {onclick}>{ c.label }</button> }
+    });
+    let valued = spec
+        .commands
+        .iter()
+        .zip(&props.next_values)
+        .filter_map(|(c, next)| c.value.map(|v| (c, v, next.clone())))
+        .map(|(c, v, next)| {
+            html! {
+                <ValueForm node={id} spec={spec} command={c.name} label={v.label}
+                           submit={c.label} help={c.help} {next} on_action={on_action.clone()} />
+            }
+        });
     let body = if props.up {
         html! {
             <>
                 <div class="menu-actions">
                     { act_button(on_action, "Crash".into(), Action::Crash { node: id }, "menu-danger") }
-                    { act_button(on_action, "Time out now".into(), Action::Timeout { node: id }, "") }
+                    { for plain }
                 </div>
-                <form class="menu-request" {onsubmit}>
-                    <label>
-                        <span class="menu-label">{ "Client request" }</span>
-                        <input ref={input} type="text" class="menu-input" maxlength="40"
-                               placeholder={props.next_value.clone()} autocomplete="off"
-                               spellcheck="false" />
-                    </label>
-                    <button type="submit" aria-label="Send client request">{ "Send" }</button>
-                </form>
+                { for valued }
             </>
         }
     } else {
         html! {
             <>
-                <p class="menu-note">{ "Crashed: it keeps its term, vote and log, and forgets the rest." }</p>
+                <p class="menu-note">{ "Crashed: it keeps only its persistent state, and forgets the rest." }</p>
                 <div class="menu-actions">
                     { act_button(on_action, "Restart".into(), Action::Restart { node: id }, "menu-primary") }
                 </div>
@@ -195,6 +186,58 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+/// Props of [`ValueForm`].
+#[derive(Properties, Clone, PartialEq)]
+struct ValueFormProps {
+    node: NodeId,
+    spec: ProtocolRef,
+    command: &'static str,
+    label: &'static str,
+    submit: &'static str,
+    help: &'static str,
+    next: AttrValue,
+    on_action: Callback<UiAction>,
+}
+
+/// A command that carries a value (a client request): a text field and its button. An
+/// empty field sends the made-up value shown as the placeholder.
+#[function_component(ValueForm)]
+fn value_form(props: &ValueFormProps) -> Html {
+    let input = use_node_ref();
+    let onsubmit = {
+        let props = props.clone();
+        let input = input.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let field = input.cast::<HtmlInputElement>();
+            let typed = field.as_ref().map(|f| f.value()).unwrap_or_default();
+            let value = match typed.trim() {
+                "" => props.next.to_string(),
+                v => v.to_string(),
+            };
+            if let Some(f) = field {
+                f.set_value("");
+            }
+            if let Some(a) = script::command(&props.spec, props.command, props.node, Some(value)) {
+                props.on_action.emit(UiAction::Act(a));
+            }
+        })
+    };
+    html! {
+        <form class="menu-request" {onsubmit} title={props.help}>
+            <label>
+                <span class="menu-label">{ props.label }</span>
+                <input ref={input} type="text" class="menu-input" maxlength="40"
+                       placeholder={props.next.clone()} autocomplete="off"
+                       spellcheck="false" />
+            </label>
+            <button type="submit" aria-label={format!("{} {}", props.submit, props.label.to_lowercase())}>
+                { props.submit }
+            </button>
+        </form>
     }
 }
 
@@ -299,8 +342,10 @@ pub struct MessageMenuProps {
     pub from: NodeId,
     /// Receiver.
     pub to: NodeId,
-    /// What it is.
-    pub summary: RaftSummary,
+    /// What it is, in a sentence.
+    pub text: AttrValue,
+    /// Its type's name.
+    pub kind: &'static str,
     /// Sent at.
     pub sent_at: Time,
     /// Arrives at (none: waits for the user).
@@ -332,11 +377,11 @@ pub fn message_menu(props: &MessageMenuProps) -> Html {
         <div ref={menu} class="cluster-menu" role="dialog" aria-label={format!("Message #{id}")}
              style={props.style.clone()} onkeydown={menu_keydown(on_action.clone(), None)}>
             <div class="menu-head">
-                <span class="menu-title">{ format!("#{id} {}", props.summary.label()) }</span>
+                <span class="menu-title">{ format!("#{id} {}", props.kind) }</span>
                 <span class="menu-sub">{ format!("S{} → S{}", props.from, props.to) }</span>
                 { close_button(on_action) }
             </div>
-            <p class="menu-detail">{ props.summary.to_string() }</p>
+            <p class="menu-detail">{ &props.text }</p>
             <dl class="menu-facts">
                 <dt>{ "Sent" }</dt><dd>{ format_ms(props.sent_at) }</dd>
                 <dt>{ "Arrives" }</dt><dd>{ arrives }</dd>
