@@ -1,34 +1,32 @@
 //! The `qlab` command-line tool of `SCENARIO.md`: run, trace, sweep, link, decode, bench.
 //!
-//! Every failure is a value: a bad file or argument prints one line on stderr and exits 2.
+//! Arguments are parsed by clap from the types below; their doc comments are the help
+//! text. Every failure is a value: a bad file or argument, clap's own complaints included,
+//! prints one line on stderr and exits 2 (`qlab help` and `--help` print the usage and
+//! exit 0).
 
 use std::fmt::Write as _;
 use std::time::Instant;
 
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{json, Value};
 
-use crate::protocols::{self, workload, Run, PROTOCOLS};
-use crate::scenario::chaos::add_chaos;
-use crate::scenario::{link, presets, Scenario};
+use crate::protocols::spec::Chaos;
+use crate::protocols::{self, workload, Run, Spec, PROTOCOLS};
+use crate::scenario::chaos::run_chaos;
+use crate::scenario::{limits, link, presets, Scenario};
 use crate::sim::Time;
+
+/// How long a chaos sweep runs each seed when `--until-ms` is not given: eleven seconds
+/// of faults, then the calm end (`chaos::CALM_END_MS`) for the cluster to settle.
+pub const CHAOS_RUN_MS: Time = 15_000;
 
 /// Where links point when `--base` is not given: the address `scripts/serve` prints.
 pub const DEFAULT_BASE: &str = "http://127.0.0.1:8080/";
 
-const USAGE: &str = "\
-qlab — run Quorum Lab scenarios from the command line
-
-usage:
-  qlab run FILE [--until-ms T]          run; print the final state as JSON
-  qlab trace FILE [--until-ms T]        print every event, one JSON object a line
-  qlab sweep FILE --seeds N [--chaos] [--until-ms T] [--base URL]
-                                        rerun with seeds seed..seed+N-1; exit 1 on a violation
-  qlab link FILE [--base URL] [--t MS]  print the shareable link
-  qlab decode LINK                      print the scenario JSON in a link
-  qlab bench                            run the fixed workload; print events per second
-
-FILE is a scenario JSON file, '-' for standard input, or preset:NAME.
-T defaults to the last script action + 5000 ms.";
+/// The most seeds one sweep may run.
+const MAX_SEEDS: u64 = 1_000_000;
 
 /// An error that ends the command with exit code 2 and one line on stderr.
 #[derive(Debug)]
@@ -42,94 +40,325 @@ pub struct Outcome {
     pub code: i32,
 }
 
+/// qlab — run Quorum Lab scenarios from the command line
+#[derive(Parser)]
+#[command(
+    name = "qlab",
+    subcommand_required = true,
+    arg_required_else_help = false
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands. Each one's synopsis (`override_usage`) and first doc line make up the
+/// overview that `qlab help` prints.
+#[derive(Subcommand)]
+enum Command {
+    /// run; print the final state as JSON
+    #[command(override_usage = "qlab run FILE [--until-ms T]")]
+    Run(RunArgs),
+    /// print every event, one JSON object a line
+    #[command(override_usage = "qlab trace FILE [--until-ms T]")]
+    Trace(RunArgs),
+    /// rerun with seeds seed..seed+N-1; exit 1 on a violation
+    #[command(override_usage = "qlab sweep FILE --seeds N [--chaos] [--until-ms T] [--base URL]")]
+    Sweep(SweepArgs),
+    /// print the shareable link
+    #[command(override_usage = "qlab link FILE [--base URL] [--t MS]")]
+    Link(LinkArgs),
+    /// print the scenario JSON in a link
+    #[command(override_usage = "qlab decode LINK")]
+    Decode(DecodeArgs),
+    /// run the fixed workload; print events per second
+    #[command(override_usage = "qlab bench [--protocol NAME]")]
+    Bench(BenchArgs),
+}
+
+/// The scenario a command reads.
+#[derive(Args)]
+struct Input {
+    /// A scenario JSON file, `-` for standard input, or `preset:NAME`
+    #[arg(value_name = "FILE")]
+    file: String,
+}
+
+/// How long a command runs the scenario.
+#[derive(Args)]
+struct Until {
+    /// Simulated time to run to, in ms [default: the last script action + 5000]
+    #[arg(long = "until-ms", value_name = "T", value_parser = whole, allow_negative_numbers = true)]
+    until_ms: Option<Time>,
+}
+
+/// Where a printed link points.
+#[derive(Args)]
+struct Base {
+    /// The page's address the link opens
+    #[arg(long, value_name = "URL", default_value = DEFAULT_BASE)]
+    base: String,
+}
+
+/// `run` and `trace`: a scenario and how long to run it.
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    input: Input,
+    #[command(flatten)]
+    until: Until,
+}
+
+/// `sweep`: a scenario, how many seeds, and what to add to each run.
+#[derive(Args)]
+struct SweepArgs {
+    #[command(flatten)]
+    input: Input,
+    /// How many seeds to run, from the scenario's own seed up
+    #[arg(long, value_name = "N", value_parser = seeds, allow_negative_numbers = true)]
+    seeds: u64,
+    /// Add each seed's own mix of crashes, restarts, partitions, cuts, loss, nudges and
+    /// client actions (swarm-style); runs then last at least 15000 ms unless --until-ms
+    /// says otherwise
+    #[arg(long)]
+    chaos: bool,
+    #[command(flatten)]
+    until: Until,
+    #[command(flatten)]
+    base: Base,
+}
+
+/// `link`: a scenario and where its link points.
+#[derive(Args)]
+struct LinkArgs {
+    #[command(flatten)]
+    input: Input,
+    #[command(flatten)]
+    base: Base,
+    /// The simulated time the page opens at, in ms
+    #[arg(long = "t", value_name = "MS", value_parser = whole, allow_negative_numbers = true)]
+    t: Option<Time>,
+}
+
+/// `decode`: the link to read.
+#[derive(Args)]
+struct DecodeArgs {
+    /// A link, its fragment (`#s=…`) or its payload
+    #[arg(value_name = "LINK")]
+    link: String,
+}
+
+/// `bench`: which protocol's workload.
+#[derive(Args)]
+struct BenchArgs {
+    /// The protocol whose workload runs [default: the first registered]
+    #[arg(long, value_name = "NAME", value_parser = protocol)]
+    protocol: Option<&'static Spec>,
+}
+
+/// A whole number (clap says which flag it was for).
+fn whole(text: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("must be a whole number, not {text:?}"))
+}
+
+/// `--seeds`: a whole number from 1 to [`MAX_SEEDS`].
+fn seeds(text: &str) -> Result<u64, String> {
+    let n = whole(text)?;
+    if (1..=MAX_SEEDS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("must be from 1 to {MAX_SEEDS}"))
+    }
+}
+
+/// `--protocol`: the name of a registered protocol.
+fn protocol(text: &str) -> Result<&'static Spec, String> {
+    protocols::find(text).ok_or_else(|| {
+        let known: Vec<&str> = PROTOCOLS.iter().map(|p| p.name).collect();
+        format!("must name a protocol ({}), not {text:?}", known.join(", "))
+    })
+}
+
+/// What `qlab help` prints: each command's synopsis and what it does, then what the
+/// arguments mean.
+fn overview(cli: &clap::Command) -> String {
+    let mut out = String::new();
+    if let Some(about) = cli.get_about() {
+        let _ = writeln!(out, "{about}\n");
+    }
+    out.push_str("usage:\n");
+    let mut line = |usage: &str, about: &str| {
+        // Short synopses and their explanation share a line; a long one gets its own.
+        if usage.len() <= 36 {
+            let _ = writeln!(out, "  {usage:<38}{about}");
+        } else {
+            let _ = writeln!(out, "  {usage}\n  {:<38}{about}", "");
+        }
+    };
+    for sub in cli.get_subcommands() {
+        let usage = sub.get_overridden_usage().map(|u| u.to_string());
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        line(usage.as_deref().unwrap_or(sub.get_name()), &about);
+    }
+    line("qlab help [COMMAND]", "this text, or a command's options");
+    out.push_str(
+        "\nFILE is a scenario JSON file, '-' for standard input, or preset:NAME.\n\
+         T defaults to the last script action + 5000 ms.",
+    );
+    out
+}
+
+/// The parser, its overview in place of clap's generated top-level help.
+fn parser() -> clap::Command {
+    let cli = Cli::command();
+    let help = overview(&cli);
+    cli.override_help(help)
+}
+
+/// A context string clap attached to its error, if it did.
+fn context(e: &clap::Error, kind: ContextKind) -> Option<String> {
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(v) => Some(v.join(", ")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+/// The names of the commands, for errors that need them.
+fn command_names(cli: &clap::Command) -> String {
+    let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+    format!("{}, help", names.join(", "))
+}
+
+/// Clap's complaint as one line in the words of the rest of the tool. clap writes
+/// several lines (a usage, a tip); scripts and SCENARIO.md want one.
+fn one_line(e: &clap::Error) -> String {
+    // "--until-ms <T>" names the flag as "--until-ms"; "<FILE>" names the argument "FILE".
+    let arg = context(e, ContextKind::InvalidArg).map(|a| {
+        let a = a.split(' ').next().unwrap_or_default().to_string();
+        a.trim_matches(['<', '>']).to_string()
+    });
+    let value = context(e, ContextKind::InvalidValue).unwrap_or_default();
+    let source = std::error::Error::source(e).map(|s| s.to_string());
+    match (e.kind(), arg) {
+        // "missing FILE", "missing --seeds N".
+        (ErrorKind::MissingRequiredArgument, Some(_)) => {
+            let required = context(e, ContextKind::InvalidArg).unwrap_or_default();
+            format!("missing {}", required.replace(['<', '>'], ""))
+        }
+        (ErrorKind::ValueValidation, Some(arg)) => match source {
+            Some(why) => format!("{arg} {why}"),
+            None => format!("{arg}: invalid value {value:?}"),
+        },
+        (ErrorKind::InvalidValue, Some(arg)) if value.is_empty() => format!("{arg} needs a value"),
+        (ErrorKind::UnknownArgument, Some(arg)) => format!("unexpected argument {arg:?}"),
+        (ErrorKind::InvalidSubcommand, _) => format!(
+            "unknown command {:?} (commands: {})",
+            context(e, ContextKind::InvalidSubcommand).unwrap_or_default(),
+            command_names(&Cli::command())
+        ),
+        (ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand, _) => {
+            format!(
+                "missing command (commands: {}; `qlab help` explains them)",
+                command_names(&Cli::command())
+            )
+        }
+        _ => {
+            // Anything else: clap's own first line, without its "error: ".
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments");
+            first.trim_start_matches("error: ").to_string()
+        }
+    }
+}
+
 /// Runs `qlab` with `args` (without the program name).
 pub fn run(args: &[String]) -> Result<Outcome, Usage> {
-    let Some((command, rest)) = args.split_first() else {
-        return Err(Usage(format!("missing command\n{USAGE}")));
+    let argv = std::iter::once("qlab").chain(args.iter().map(String::as_str));
+    let matches = match parser().try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            return Ok(Outcome {
+                stdout: format!("{}\n", e.to_string().trim_end()),
+                code: 0,
+            })
+        }
+        Err(e) => return Err(Usage(one_line(&e))),
     };
-    let mut opts = Options::parse(rest)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| Usage(one_line(&e)))?;
     let ok = |stdout: String| Ok(Outcome { stdout, code: 0 });
-    match command.as_str() {
-        "run" => {
-            let scenario = opts.scenario()?;
-            let until = opts.until(&scenario)?;
-            opts.done()?;
+    match cli.command {
+        Command::Run(a) => {
+            let scenario = read_scenario(&a.input.file)?;
             let mut world = protocols::build(&scenario);
-            world.advance_to(until);
+            world.advance_to(a.until.of(&scenario));
             ok(pretty(&world.report()))
         }
-        "trace" => {
-            let scenario = opts.scenario()?;
-            let until = opts.until(&scenario)?;
-            opts.done()?;
-            let mut world = protocols::build(&scenario);
-            world.keep_records(usize::MAX);
-            let mut out = String::new();
-            // Anything recorded while the world was built comes before the first step.
-            let flush = |w: &mut Box<dyn Run>, out: &mut String| {
-                for r in w.drain_records() {
-                    let _ = writeln!(out, "{r}");
-                }
-            };
-            flush(&mut world, &mut out);
-            let mut next = 0;
-            while next < until {
-                next = (next + 1_000).min(until);
-                world.advance_to(next);
-                flush(&mut world, &mut out);
-            }
-            ok(out)
+        Command::Trace(a) => {
+            let scenario = read_scenario(&a.input.file)?;
+            ok(trace(&scenario, a.until.of(&scenario)))
         }
-        "sweep" => {
-            let scenario = opts.scenario()?;
-            let seeds = opts
-                .number("--seeds")?
-                .ok_or_else(|| Usage("sweep needs --seeds N".into()))?;
-            if seeds == 0 || seeds > 1_000_000 {
-                return Err(Usage("--seeds must be from 1 to 1000000".into()));
-            }
-            let chaos = opts.flag("--chaos");
-            let until = opts.until(&scenario)?;
-            let base = opts
-                .text("--base")?
-                .unwrap_or_else(|| DEFAULT_BASE.to_string());
-            opts.done()?;
-            let summary = sweep(&scenario, seeds, chaos, until, &base);
+        Command::Sweep(a) => {
+            let scenario = read_scenario(&a.input.file)?;
+            // Chaos needs time to act and then to settle: at least CHAOS_RUN_MS.
+            let until = match (a.chaos, a.until.until_ms) {
+                (true, None) => a.until.of(&scenario).max(CHAOS_RUN_MS),
+                _ => a.until.of(&scenario),
+            };
+            let summary = sweep(&scenario, a.seeds, a.chaos, until, &a.base.base);
             let failed = summary["runs_with_violations"].as_u64().unwrap_or(0) > 0;
             Ok(Outcome {
                 stdout: pretty(&summary),
                 code: i32::from(failed),
             })
         }
-        "link" => {
-            let scenario = opts.scenario()?;
-            let base = opts
-                .text("--base")?
-                .unwrap_or_else(|| DEFAULT_BASE.to_string());
-            let t = opts.number("--t")?;
-            opts.done()?;
+        Command::Link(a) => {
+            let scenario = read_scenario(&a.input.file)?;
             // The page refuses a link later than one day, so never print one.
-            if let Some(t) = t.filter(|&t| t > crate::scenario::limits::MAX_AT_MS) {
+            if let Some(t) = a.t.filter(|&t| t > limits::MAX_AT_MS) {
                 return Err(Usage(format!(
                     "--t {t} is later than one day ({} ms), which a link cannot ask for",
-                    crate::scenario::limits::MAX_AT_MS
+                    limits::MAX_AT_MS
                 )));
             }
-            ok(format!("{}\n", link::to_link(&base, &scenario, t)))
+            ok(format!("{}\n", link::to_link(&a.base.base, &scenario, a.t)))
         }
-        "decode" => {
-            let text = opts.positional("LINK")?;
-            opts.done()?;
-            let parsed = link::parse(&text).map_err(|e| Usage(e.to_string()))?;
+        Command::Decode(a) => {
+            let parsed = link::parse(&a.link).map_err(|e| Usage(e.to_string()))?;
             ok(format!("{}\n", parsed.scenario.to_json_pretty()))
         }
-        "bench" => {
-            opts.done()?;
-            ok(pretty(&bench()))
-        }
-        "help" | "--help" | "-h" => ok(format!("{USAGE}\n")),
-        other => Err(Usage(format!("unknown command {other:?}\n{USAGE}"))),
+        Command::Bench(a) => ok(pretty(&bench(a.protocol.unwrap_or(PROTOCOLS[0])))),
     }
+}
+
+impl Until {
+    /// `--until-ms`, or the scenario's default end.
+    fn of(&self, scenario: &Scenario) -> Time {
+        self.until_ms.unwrap_or_else(|| scenario.default_until_ms())
+    }
+}
+
+/// Reads the scenario `FILE` names: a path, `-` for standard input, or `preset:NAME`.
+fn read_scenario(file: &str) -> Result<Scenario, Usage> {
+    let text = if let Some(name) = file.strip_prefix("preset:") {
+        let (_, preset) = presets::sources()
+            .find(|(_, p)| p.id == name)
+            .ok_or_else(|| {
+                let ids: Vec<&str> = presets::sources().map(|(_, p)| p.id).collect();
+                Usage(format!("no preset {name:?} (presets: {})", ids.join(", ")))
+            })?;
+        preset.json.to_string()
+    } else if file == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| Usage(format!("cannot read standard input: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Usage(format!("{file}: {e}")))?
+    };
+    Scenario::from_json(&text).map_err(|e| Usage(format!("{file}: {e}")))
 }
 
 fn pretty(v: &Value) -> String {
@@ -137,6 +366,28 @@ fn pretty(v: &Value) -> String {
         "{}\n",
         serde_json::to_string_pretty(v).expect("JSON values serialize")
     )
+}
+
+/// `qlab trace`: every record of the run up to `until`, one JSON object a line.
+fn trace(scenario: &Scenario, until: Time) -> String {
+    let mut world = protocols::build(scenario);
+    world.keep_records(usize::MAX);
+    let mut out = String::new();
+    // Anything recorded while the world was built comes before the first step; then the
+    // records are written out a second at a time, so the kept window stays small.
+    let flush = |w: &mut Box<dyn Run>, out: &mut String| {
+        for r in w.drain_records() {
+            let _ = writeln!(out, "{r}");
+        }
+    };
+    flush(&mut world, &mut out);
+    let mut next = 0;
+    while next < until {
+        next = (next + 1_000).min(until);
+        world.advance_to(next);
+        flush(&mut world, &mut out);
+    }
+    out
 }
 
 /// Reruns `scenario` with seeds `seed..seed+n-1` (and chaos drawn from each seed), on as
@@ -149,11 +400,15 @@ pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) 
     let run_seed = |i: u64| {
         let mut s = scenario.clone();
         s.seed = scenario.seed.wrapping_add(i);
-        if chaos {
-            add_chaos(&mut s, until);
-        }
-        let mut w = protocols::build(&s);
-        w.advance_to(until);
+        // Under chaos the run records the faults it was dealt in `s`'s script, so a
+        // failing seed's scenario replays it exactly.
+        let w = if chaos {
+            run_chaos(&mut s, until).0
+        } else {
+            let mut w = protocols::build(&s);
+            w.advance_to(until);
+            w
+        };
         let broken: Vec<&'static str> = w.violations().iter().map(|v| v.invariant).collect();
         (s, w.events(), broken)
     };
@@ -203,19 +458,48 @@ pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) 
     })
 }
 
-/// The fixed workload of SCENARIO.md's `qlab bench`, plus the cost of cloning a world.
-pub fn bench() -> Value {
-    const SIM_MS: Time = 60_000;
-    let spec = PROTOCOLS[0];
+/// Simulated time of `qlab bench`'s throughput run.
+const BENCH_SIM_MS: Time = 60_000;
+/// The workload run whose copies `qlab bench` times (about 1,000 Raft log entries).
+const BENCH_CLONE_AT_MS: Time = 10_050;
+/// The live run `qlab bench` seeks in: ten minutes, as a long session in the page.
+const BENCH_SEEK_RUN_MS: Time = 600_000;
+
+/// The fixed workload of SCENARIO.md's `qlab bench` for `spec` (see [`workload`]): events
+/// per second, the cost of copying a run (the page copies one every frame) and of seeking
+/// in a ten-minute history (time travel).
+pub fn bench(spec: &'static Spec) -> Value {
     let mut w = workload::start(spec);
     let started = Instant::now();
-    workload::drive(&mut *w, SIM_MS);
+    workload::drive(&mut *w, BENCH_SIM_MS);
     let secs = started.elapsed().as_secs_f64();
     let events = w.events();
-    // Clone cost of a 5-node world after 10 s of the workload (logs of about 1,000 entries).
+    let network = w.network();
+    let action = spec
+        .commands
+        .iter()
+        .find(|c| c.chaos == Chaos::Load)
+        .map_or("client action", |c| c.verb);
+    let description = format!(
+        "{}, {} nodes, {} network {}-{} ms, a {action} every {} ms, {} s simulated",
+        spec.name,
+        w.size(),
+        network.mode.name(),
+        network.latency_ms.0,
+        network.latency_ms.1,
+        workload::REQUEST_EVERY_MS,
+        BENCH_SIM_MS / 1_000
+    );
+
     let mut small = workload::start(spec);
-    workload::drive(&mut *small, 10_050);
-    let log_len = small.panel_extent("logs");
+    workload::drive(&mut *small, BENCH_CLONE_AT_MS);
+    // The longest log a panel of the run spans (Raft: the longest node log).
+    let log_len = small
+        .panels()
+        .iter()
+        .map(|p| small.panel_extent(p.id))
+        .max()
+        .unwrap_or(0);
     let clones = 2_000;
     let started = Instant::now();
     let mut keep = 0;
@@ -225,12 +509,12 @@ pub fn bench() -> Value {
     }
     std::hint::black_box(keep);
     let clone_us = started.elapsed().as_secs_f64() * 1e6 / clones as f64;
-    // Seeking to random times of a 10-minute run (the page's time travel).
-    let (_, history) = workload::live_run(spec, 600_000);
+
+    let (_, history) = workload::live_run(spec, BENCH_SEEK_RUN_MS);
     let mut rng = crate::sim::rng::Rng::new(7, 0);
     let mut seek_ms: Vec<f64> = (0..200)
         .map(|_| {
-            let t = rng.range_inclusive(0, 600_000);
+            let t = rng.range_inclusive(0, BENCH_SEEK_RUN_MS);
             let started = Instant::now();
             std::hint::black_box(history.seek(t, 0));
             started.elapsed().as_secs_f64() * 1e3
@@ -239,117 +523,17 @@ pub fn bench() -> Value {
     seek_ms.sort_by(f64::total_cmp);
     let p95 = seek_ms[seek_ms.len() * 95 / 100];
     json!({
-        "workload": "raft, 5 nodes, auto network 10-30 ms, a client request every 10 ms, 60 s simulated",
+        "protocol": spec.name,
+        "workload": description,
         "events": events,
         "wall_ms": (secs * 1000.0).round() as u64,
         "events_per_sec": (events as f64 / secs).round() as u64,
         "trace_hash": w.trace_hash(),
+        "clone_world_events": small.events(),
         "clone_world_log_entries": log_len,
         "clone_world_us": (clone_us * 100.0).round() / 100.0,
         "seek_10_min_run_p95_ms": (p95 * 1000.0).round() / 1000.0,
         "seek_10_min_run_max_ms": (seek_ms[seek_ms.len() - 1] * 1000.0).round() / 1000.0,
         "history_checkpoints": history.checkpoints(),
     })
-}
-
-/// The flags that take a value (every other `--flag` is a switch).
-const VALUE_FLAGS: [&str; 4] = ["--seeds", "--base", "--t", "--until-ms"];
-
-/// Parsed `FILE` and `--flag value` arguments; each is taken once, and `done` rejects
-/// whatever was left over.
-struct Options {
-    args: Vec<String>,
-}
-
-impl Options {
-    fn parse(args: &[String]) -> Result<Options, Usage> {
-        Ok(Options {
-            args: args.to_vec(),
-        })
-    }
-
-    fn take_value(&mut self, flag: &str) -> Result<Option<String>, Usage> {
-        let Some(i) = self.args.iter().position(|a| a == flag) else {
-            return Ok(None);
-        };
-        if i + 1 >= self.args.len() {
-            return Err(Usage(format!("{flag} needs a value")));
-        }
-        let v = self.args.remove(i + 1);
-        self.args.remove(i);
-        Ok(Some(v))
-    }
-
-    fn text(&mut self, flag: &str) -> Result<Option<String>, Usage> {
-        self.take_value(flag)
-    }
-
-    fn number(&mut self, flag: &str) -> Result<Option<u64>, Usage> {
-        match self.take_value(flag)? {
-            None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| Usage(format!("{flag} must be a whole number, not {v:?}"))),
-        }
-    }
-
-    fn flag(&mut self, flag: &str) -> bool {
-        match self.args.iter().position(|a| a == flag) {
-            Some(i) => {
-                self.args.remove(i);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// The first argument that is neither a flag nor the value of one, so that
-    /// `qlab run --until-ms 2500 FILE` and `qlab run FILE --until-ms 2500` agree.
-    fn positional(&mut self, what: &str) -> Result<String, Usage> {
-        let found = (0..self.args.len()).find(|&i| {
-            let a = &self.args[i];
-            let after_value_flag = i > 0 && VALUE_FLAGS.contains(&self.args[i - 1].as_str());
-            (!a.starts_with("--") || a == "-") && !after_value_flag
-        });
-        match found {
-            Some(i) => Ok(self.args.remove(i)),
-            None => Err(Usage(format!("missing {what}"))),
-        }
-    }
-
-    fn scenario(&mut self) -> Result<Scenario, Usage> {
-        let file = self.positional("FILE")?;
-        let text = if let Some(name) = file.strip_prefix("preset:") {
-            let json = presets::sources()
-                .find(|(_, p)| p.id == name)
-                .map(|(_, p)| p.json);
-            json.ok_or_else(|| {
-                let ids: Vec<&str> = presets::sources().map(|(_, p)| p.id).collect();
-                Usage(format!("no preset {name:?} (presets: {})", ids.join(", ")))
-            })?
-            .to_string()
-        } else if file == "-" {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                .map_err(|e| Usage(format!("cannot read standard input: {e}")))?;
-            s
-        } else {
-            std::fs::read_to_string(&file).map_err(|e| Usage(format!("{file}: {e}")))?
-        };
-        Scenario::from_json(&text).map_err(|e| Usage(format!("{file}: {e}")))
-    }
-
-    fn until(&mut self, scenario: &Scenario) -> Result<Time, Usage> {
-        Ok(self
-            .number("--until-ms")?
-            .unwrap_or_else(|| scenario.default_until_ms()))
-    }
-
-    fn done(self) -> Result<(), Usage> {
-        match self.args.first() {
-            None => Ok(()),
-            Some(a) => Err(Usage(format!("unexpected argument {a:?}"))),
-        }
-    }
 }

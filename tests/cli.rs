@@ -1,11 +1,12 @@
 //! The real `qlab` binary against SCENARIO.md's CLI contract: output shapes, exit codes,
-//! one-line errors naming the field, and never a panic.
+//! one-line errors naming the field (argument errors too), and never a panic.
 
 use std::process::Output;
 
 mod common;
 
 use common::qlab;
+use quorum_lab::protocols::PROTOCOLS;
 use quorum_lab::scenario::{presets, Scenario};
 use serde_json::Value;
 
@@ -32,7 +33,7 @@ fn keys(v: &Value) -> Vec<&str> {
     k
 }
 
-/// Asserts the exit code is 2 and stderr is exactly one line containing `want`.
+/// Asserts the exit code is 2 and stderr is exactly one line, `qlab: …`, containing `want`.
 fn assert_usage_error(o: &Output, want: &str) {
     assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
     let err = stderr(o);
@@ -41,19 +42,9 @@ fn assert_usage_error(o: &Output, want: &str) {
         1,
         "the error should be one line, got: {err}"
     );
+    assert!(err.starts_with("qlab: "), "{err}");
     assert!(err.contains(want), "expected {want:?} in: {err}");
     assert!(o.stdout.is_empty(), "nothing on stdout after an error");
-}
-
-/// Asserts the exit code is 2 and the first stderr line contains `want` (the usage text
-/// may follow a bad command).
-fn assert_exit_2_first_line(o: &Output, want: &str) {
-    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(o));
-    let err = stderr(o);
-    assert!(
-        err.lines().next().unwrap_or("").contains(want),
-        "expected {want:?} in the first line of: {err}"
-    );
 }
 
 #[test]
@@ -83,11 +74,14 @@ fn run_prints_the_final_state_in_the_documented_shape() {
     let nodes = v["nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 5);
     for (i, n) in nodes.iter().enumerate() {
+        // `last_applied` and `leader_id` joined the report with the protocol registry.
         assert_eq!(
             keys(n),
             [
                 "commit_index",
                 "id",
+                "last_applied",
+                "leader_id",
                 "log",
                 "role",
                 "term",
@@ -100,7 +94,9 @@ fn run_prints_the_final_state_in_the_documented_shape() {
         assert!(["follower", "precandidate", "candidate", "leader"]
             .contains(&n["role"].as_str().unwrap()));
         assert!(n["term"].is_u64() && n["commit_index"].is_u64());
+        assert!(n["last_applied"].as_u64() <= n["commit_index"].as_u64());
         assert!(n["voted_for"].is_null() || n["voted_for"].is_u64());
+        assert!(n["leader_id"].is_null() || n["leader_id"].is_u64());
         for e in n["log"].as_array().unwrap() {
             assert_eq!(keys(e), ["term", "value"]);
             assert!(e["term"].is_u64());
@@ -128,11 +124,10 @@ fn run_prints_the_final_state_in_the_documented_shape() {
 
 #[test]
 fn run_reads_files_stdin_and_until() {
-    let text = presets::PRESETS
-        .iter()
-        .find(|(id, _)| *id == "leader-crash")
-        .unwrap()
-        .1;
+    let (_, preset) = presets::sources()
+        .find(|(_, p)| p.id == "leader-crash")
+        .unwrap();
+    let text = preset.json;
     let path = std::env::temp_dir().join(format!("qlab-cli-test-{}.json", std::process::id()));
     std::fs::write(&path, text).unwrap();
     let from_file = json(&qlab(
@@ -263,7 +258,7 @@ fn bad_arguments_exit_2() {
             "unexpected argument \"--frobnicate\"",
         ),
         (&["trace"], "missing FILE"),
-        (&["sweep", "preset:first-election"], "sweep needs --seeds N"),
+        (&["sweep", "preset:first-election"], "missing --seeds N"),
         (
             &["sweep", "preset:first-election", "--seeds", "0"],
             "--seeds must be from 1",
@@ -281,15 +276,59 @@ fn bad_arguments_exit_2() {
         (&["decode", "http://x/"], "no scenario"),
         (&["decode", "#s=9zzz"], "newer Quorum Lab"),
         (&["bench", "extra"], "unexpected argument"),
+        (
+            &["bench", "--protocol", "nope"],
+            "--protocol must name a protocol",
+        ),
+        (&["bench", "--protocol"], "--protocol needs a value"),
+        (
+            &[
+                "run",
+                "--until-ms",
+                "1",
+                "--until-ms",
+                "2",
+                "preset:first-election",
+            ],
+            "--until-ms <T>' cannot be used multiple times",
+        ),
+        (&[], "missing command"),
+        (&["frobnicate"], "unknown command \"frobnicate\""),
+        (&["help", "frobnicate"], "unknown command \"frobnicate\""),
+        (&["-x"], "unexpected argument \"-x\""),
     ];
     for (args, want) in one_line {
         assert_usage_error(&qlab(args, ""), want);
     }
-    assert_exit_2_first_line(&qlab(&[], ""), "missing command");
-    assert_exit_2_first_line(&qlab(&["frobnicate"], ""), "unknown command");
-    let help = qlab(&["help"], "");
-    assert_eq!(help.status.code(), Some(0));
-    assert!(stdout(&help).contains("qlab run FILE"));
+    // The overview, and each command's own options, on stdout with exit 0.
+    for args in [&["help"][..], &["--help"], &["-h"]] {
+        let help = qlab(args, "");
+        assert_eq!(help.status.code(), Some(0), "{args:?}");
+        assert!(help.stderr.is_empty(), "{args:?}");
+        let text = stdout(&help);
+        for synopsis in [
+            "qlab run FILE [--until-ms T]",
+            "qlab sweep FILE --seeds N",
+            "qlab bench [--protocol NAME]",
+            "preset:NAME",
+        ] {
+            assert!(text.contains(synopsis), "{args:?}: {text}");
+        }
+    }
+    for args in [&["run", "--help"][..], &["help", "run"], &["run", "-h"]] {
+        let help = qlab(args, "");
+        assert_eq!(help.status.code(), Some(0), "{args:?}");
+        let text = stdout(&help);
+        assert!(
+            text.contains("qlab run FILE") && text.contains("--until-ms"),
+            "{text}"
+        );
+    }
+    let help = stdout(&qlab(&["sweep", "--help"], ""));
+    assert!(
+        help.contains("--chaos") && help.contains("--base"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -419,8 +458,9 @@ fn sweep_exit_codes_and_summary() {
 
 #[test]
 fn link_then_decode_gives_back_an_equal_scenario() {
-    for (id, json_text) in presets::PRESETS {
-        let original = Scenario::from_json(json_text).unwrap();
+    for (_, preset) in presets::sources() {
+        let id = preset.id;
+        let original = Scenario::from_json(preset.json).unwrap();
         let o = qlab(
             &[
                 "link",
@@ -452,12 +492,41 @@ fn link_then_decode_gives_back_an_equal_scenario() {
 }
 
 #[test]
-fn bench_prints_events_per_second() {
+fn bench_prints_events_per_second_for_every_protocol() {
+    // Without --protocol, the first registered protocol's workload.
     let o = qlab(&["bench"], "");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json(&o);
-    assert!(v["events_per_sec"].as_u64().unwrap() > 0, "{v}");
-    assert!(v["events"].as_u64().unwrap() > 10_000);
+    assert_eq!(v["protocol"], PROTOCOLS[0].name);
+    for spec in PROTOCOLS {
+        let v = if spec.name == PROTOCOLS[0].name {
+            v.clone()
+        } else {
+            let o = qlab(&["bench", "--protocol", spec.name], "");
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            json(&o)
+        };
+        assert_eq!(v["protocol"], spec.name);
+        assert!(v["events_per_sec"].as_u64().unwrap() > 0, "{v}");
+        assert!(v["events"].as_u64().unwrap() > 10_000, "{v}");
+        assert!(v["clone_world_us"].as_f64().unwrap() > 0.0, "{v}");
+        assert!(v["seek_10_min_run_p95_ms"].is_number(), "{v}");
+        assert!(v["history_checkpoints"].as_u64().unwrap() > 0, "{v}");
+        assert!(
+            v["workload"].as_str().unwrap().starts_with(spec.name),
+            "{v}"
+        );
+    }
+    // Raft's workload copies a world whose logs hold about a thousand entries.
+    let raft = if PROTOCOLS[0].name == "raft" {
+        v
+    } else {
+        json(&qlab(&["bench", "--protocol", "raft"], ""))
+    };
+    assert!(
+        raft["clone_world_log_entries"].as_u64().unwrap() > 500,
+        "{raft}"
+    );
 }
 
 /// A link later than one day would be refused by the page and by `qlab decode`, so

@@ -414,9 +414,10 @@ async fn frame_work_benchmark() {
         nodes: 9,
         ..Scenario::default()
     };
-    scenario.raft.heartbeat_ms = 20;
-    scenario.raft.election_timeout_ms = Some((600, 900));
     scenario.network.latency_ms = (150, 250);
+    let scenario = scenario
+        .with_settings(&json!({ "heartbeat_ms": 20, "election_timeout_ms": [600, 900] }))
+        .unwrap();
     // Opened at 4 s (the leader, elected at about 3.2 s, is sending heartbeats), paused;
     // then played.
     browser

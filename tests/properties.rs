@@ -11,7 +11,7 @@ mod common;
 
 use common::strategies::{action, scenario};
 use proptest::prelude::*;
-use quorum_lab::protocols::raft;
+use quorum_lab::protocols::raft::{self, RaftWorld};
 use quorum_lab::scenario::{link, Scenario};
 use quorum_lab::sim::{Action, NetworkMode, NetworkSettings};
 
@@ -19,7 +19,7 @@ use quorum_lab::sim::{Action, NetworkMode, NetworkSettings};
 /// (`common::strategies::SCRIPT_MS`).
 const RUN_MS: u64 = 6_000;
 
-fn run(s: &Scenario) -> raft::RaftWorld {
+fn run(s: &Scenario) -> RaftWorld {
     let mut w = raft::world(s);
     w.advance_to(RUN_MS);
     w
@@ -29,18 +29,15 @@ fn run(s: &Scenario) -> raft::RaftWorld {
 /// (through `act`, as the page does), so that most runs commit plenty of entries. In a
 /// manual network a user also delivers (now and then drops) a message every 5 ms, picked
 /// from those in flight in a scrambled order: Raft must stay safe under any reordering.
-fn run_with_client(s: &Scenario) -> raft::RaftWorld {
+fn run_with_client(s: &Scenario) -> RaftWorld {
     let mut w = raft::world(s);
     let mut k = 0;
     for t in (5..RUN_MS).step_by(5) {
         w.advance_to(t);
         if t % 50 == 0 {
-            if let Some(leader) = raft::workload::leader(&w) {
+            if let Some(leader) = raft::leader(&w) {
                 k += 1;
-                w.act(Action::Request {
-                    node: leader,
-                    value: format!("p{k}"),
-                });
+                w.act(raft::request(leader, format!("p{k}")));
             }
         }
         let waiting = w.in_flight().len() as u64;
@@ -211,7 +208,7 @@ proptest! {
     fn arbitrary_probabilities_survive_json(loss in 0.0..=1.0f64, duplicate in 0.0..=1.0f64) {
         let s = Scenario {
             network: NetworkSettings { loss, duplicate, ..NetworkSettings::default() },
-            ..Scenario::default()
+            ..Scenario::default_for(&raft::SPEC)
         };
         let back = Scenario::from_json(&s.to_json()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(back.network.loss.to_bits(), loss.to_bits());

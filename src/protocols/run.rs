@@ -12,12 +12,12 @@ use serde_json::{json, Value};
 use super::spec::Spec;
 use super::view::{
     EventKind, Flight, Label, Lost, MessageDetail, MessageLook, NodeView, PanelSpec, PanelView,
-    RecordPage, RecordView, Section, TimerView,
+    RecordPage, RecordView, Section, TimerView, Tone,
 };
 use crate::sim::trace::Summary;
 use crate::sim::{
-    Action, Event, History, Links, Mark, Message, MessageId, NetworkSettings, Node, NodeId,
-    Record, ScriptEntry, Time, Violation, World,
+    Action, Event, History, Links, Mark, Message, MessageId, NetworkSettings, Node, NodeId, Record,
+    ScriptEntry, Time, Violation, World,
 };
 
 /// A protocol's view of its own nodes and messages: everything the page draws, as data.
@@ -26,6 +26,11 @@ pub trait Look: Node {
     fn spec() -> &'static Spec;
     /// What node `id` shows (called for crashed nodes too; the figure marks them).
     fn node_view(world: &World<Self>, id: NodeId) -> NodeView;
+    /// True when node `id` leads (the node its view draws as [`Tone::Lead`]). Chaos asks
+    /// after every fault it plans, so a protocol may answer without building the view.
+    fn leads(world: &World<Self>, id: NodeId) -> bool {
+        Self::node_view(world, id).tone == Tone::Lead
+    }
     /// How a message looks in flight: its drawing, its type's name and its label.
     fn message_look(summary: &Summary<Self>) -> (MessageLook, &'static str, Label);
     /// Every field of a message, in words, and anything more it carries.
@@ -130,6 +135,8 @@ pub trait Run {
     fn up(&self, id: NodeId) -> bool;
     /// What node `id` shows.
     fn node(&self, id: NodeId) -> NodeView;
+    /// True when node `id` leads (see [`Look::leads`]).
+    fn leads(&self, id: NodeId) -> bool;
     /// Node `id`'s armed timers, soonest first.
     fn timers(&self, id: NodeId) -> Vec<TimerView>;
     /// Every message in flight, by id.
@@ -249,7 +256,9 @@ pub fn involves<N: Node>(event: &Event<N>, node: NodeId) -> bool {
 pub fn sentence<N: Look>(event: &Event<N>) -> String {
     match event {
         Event::Violation { invariant, detail } => {
-            let title = N::spec().invariant(invariant).map_or(*invariant, |i| i.title);
+            let title = N::spec()
+                .invariant(invariant)
+                .map_or(*invariant, |i| i.title);
             format!("{title} violated: {detail}")
         }
         other => other.to_string(),
@@ -387,6 +396,9 @@ impl<N: Look> Run for World<N> {
     }
     fn node(&self, id: NodeId) -> NodeView {
         N::node_view(self, id)
+    }
+    fn leads(&self, id: NodeId) -> bool {
+        N::leads(self, id)
     }
     fn timers(&self, id: NodeId) -> Vec<TimerView> {
         let mut timers: Vec<TimerView> = self

@@ -274,8 +274,10 @@ impl Scenario {
                     .map(|f| format!("`{f}`"))
                     .collect();
                 expected.push(format!("`{}`", spec.name));
+                // Named at its own path, as serde names an unknown field inside a block
+                // (`network.lossy: unknown field …`).
                 return Err(ScenarioError::at(
-                    "",
+                    key.as_str(),
                     format!(
                         "unknown field `{key}`, expected one of {}",
                         expected.join(", ")
@@ -343,9 +345,6 @@ fn network_from_raw(raw: Option<RawNetwork>) -> Result<NetworkSettings, Scenario
         mode,
         latency_ms,
         loss: check::probability("network.loss", raw.loss.unwrap_or(d.loss))?,
-        duplicate: check::probability(
-            "network.duplicate",
-            raw.duplicate.unwrap_or(d.duplicate),
-        )?,
+        duplicate: check::probability("network.duplicate", raw.duplicate.unwrap_or(d.duplicate))?,
     })
 }

@@ -88,8 +88,9 @@ pub struct InvariantSpec {
     pub source: &'static str,
 }
 
-/// What a checker may know of the world besides the nodes: the time, and since when the
-/// cluster has been whole (every node up, every link working), for bounded liveness.
+/// What a checker may know of the world besides the nodes: the time, since when the
+/// cluster has been whole (every node up, every link working), and how the network
+/// delivers, for bounded liveness.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckEnv {
     /// Simulated time.
@@ -98,6 +99,11 @@ pub struct CheckEnv {
     pub whole_since: Option<Time>,
     /// True when messages arrive by themselves (liveness means nothing in manual mode).
     pub auto_network: bool,
+    /// The longest a message takes to arrive by itself (the latency range's upper bound).
+    pub max_latency_ms: Time,
+    /// The probability the network loses a message: with losses no time bound holds
+    /// for sure, only with some probability.
+    pub loss: f64,
 }
 
 /// What a mark on the timeline stands for.

@@ -730,6 +730,8 @@ impl<N: Node> World<N> {
             now,
             whole_since: *whole_since,
             auto_network: network.mode == NetworkMode::Auto,
+            max_latency_ms: network.latency_ms.1,
+            loss: network.loss,
         };
         checker.check(hosts, touched, &env, &mut |invariant, detail| {
             if violations.iter().all(|v| v.invariant != invariant) {

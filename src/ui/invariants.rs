@@ -132,7 +132,10 @@ mod tests {
 
     #[test]
     fn the_heading_names_each_source_once() {
-        assert_eq!(sources(PROTOCOLS[0].invariants), "Raft, Figure 3");
+        assert_eq!(
+            sources(PROTOCOLS[0].invariants),
+            "Raft, Figure 3; Raft §5.2, §5.6"
+        );
     }
 
     #[test]

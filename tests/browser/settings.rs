@@ -59,7 +59,7 @@ fn count(root: &Element, selector: &str) -> u32 {
 }
 
 #[wasm_bindgen_test]
-async fn the_scenario_picker_lists_every_preset_by_title() {
+async fn the_scenario_picker_lists_every_protocols_default_and_presets_by_title() {
     let root = mount_default().await;
     let select: HtmlSelectElement = find(&root, "select#intro-picker").dyn_into().unwrap();
     // Its accessible name comes from a <label>.
@@ -70,7 +70,7 @@ async fn the_scenario_picker_lists_every_preset_by_title() {
         .map(|o| text(&o).trim().to_string())
         .collect();
     let all = presets::all();
-    assert_eq!(all.len(), 15);
+    assert!(all.len() >= 15);
     for p in &all {
         assert!(
             titles.contains(&p.scenario.title),
@@ -78,9 +78,14 @@ async fn the_scenario_picker_lists_every_preset_by_title() {
             p.scenario.title
         );
     }
-    // The default scenario is listed and chosen.
-    assert_eq!(select.value(), "default");
-    assert_eq!(titles.len(), all.len() + 1);
+    // Each protocol's default is listed, grouped with its presets; the page's is chosen.
+    let protocols = quorum_lab::protocols::PROTOCOLS;
+    assert_eq!(select.value(), format!("default:{}", protocols[0].name));
+    assert_eq!(titles.len(), all.len() + protocols.len());
+    assert_eq!(
+        count(&root, "#intro-picker optgroup") as usize,
+        protocols.len()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -190,6 +195,15 @@ async fn breaking_a_rule_shows_a_warning_in_the_scenario_bar() {
             "{form}"
         );
     }
+    // Each says what breaks, and offers the preset that shows it.
+    let spec = quorum_lab::protocols::PROTOCOLS[0];
+    for m in spec.mutations {
+        assert!(form.contains(m.breaks), "{form}");
+    }
+    assert_eq!(
+        count(&root, ".settings-show-me") as usize,
+        spec.mutations.len()
+    );
     click(&root, "#set-mutation-commit_old_terms");
     wait_for(&root, "the warning", |r| {
         r.query_selector(".intro-mutations").unwrap().is_some()

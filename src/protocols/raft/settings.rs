@@ -177,7 +177,12 @@ impl RaftSettings {
             leader_noop: Some(self.leader_noop),
             pre_vote: Some(self.pre_vote),
             check_quorum: Some(self.check_quorum),
-            mutations: Some(self.mutations.iter().map(|m| m.name().to_string()).collect()),
+            mutations: Some(
+                self.mutations
+                    .iter()
+                    .map(|m| m.name().to_string())
+                    .collect(),
+            ),
         };
         serde_json::to_value(raw).expect("settings serialize")
     }

@@ -40,12 +40,7 @@ pub const REQUEST: CommandSpec = CommandSpec {
 
 /// A client request of `value` to `node`.
 pub fn request(node: NodeId, value: impl Into<String>) -> Action {
-    Action::Command(Command::with_value(
-        REQUEST.name,
-        REQUEST.verb,
-        node,
-        value,
-    ))
+    Action::Command(Command::with_value(REQUEST.name, REQUEST.verb, node, value))
 }
 
 /// `node`'s election timer fires now.

@@ -113,6 +113,10 @@ impl Look for RaftNode {
         }
     }
 
+    fn leads(world: &RaftWorld, id: NodeId) -> bool {
+        world.host(id).node.role() == Role::Leader
+    }
+
     fn message_look(s: &RaftSummary) -> (MessageLook, &'static str, Label) {
         let look = match *s {
             RaftSummary::RequestVote {
@@ -192,7 +196,10 @@ impl Look for RaftNode {
                     .iter()
                     .enumerate()
                     .map(|(i, e)| entry_view(a.prev_log_index + 1 + i as u64, e, 0))
-                    .map(|e| EntryView { settled: false, ..e })
+                    .map(|e| EntryView {
+                        settled: false,
+                        ..e
+                    })
                     .collect(),
                 words: ("committed", "carried"),
             }],
@@ -261,7 +268,11 @@ impl Look for RaftNode {
                 .filter(|&p| p != id)
                 .map(|p| {
                     let show = |v: Option<u64>| v.map_or("–".into(), |v| v.to_string());
-                    vec![format!("S{p}"), show(n.next_index(p)), show(n.match_index(p))]
+                    vec![
+                        format!("S{p}"),
+                        show(n.next_index(p)),
+                        show(n.match_index(p)),
+                    ]
                 })
                 .collect();
             sections.push(Section::Table(TableView {
@@ -378,7 +389,10 @@ impl Look for RaftNode {
                     title: "Leader replicating to its followers",
                     columns: vec![
                         ("Follower", ""),
-                        ("next", "The next index the leader will send to this follower"),
+                        (
+                            "next",
+                            "The next index the leader will send to this follower",
+                        ),
                         (
                             "match",
                             "The highest index the leader knows this follower stores",
@@ -414,7 +428,7 @@ impl Look for RaftNode {
         });
         Some(PanelView::Grid(LogGrid {
             rows,
-            words: ("committed", "not yet committed"),
+            words: ("committed", "uncommitted"),
             settled_mark: "commit index",
             index_name: "index",
             key: vec![("n", "next"), ("m", "match")],
