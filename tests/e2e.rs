@@ -705,3 +705,111 @@ async fn crash_the_leader_then_partition_a_minority_and_heal() {
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     browser.close().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Paxos, picked in the page.
+// ---------------------------------------------------------------------------------------
+
+/// Picks `value` in the `<select>` at `css` and fires its `change`, as a user would.
+async fn choose(browser: &Browser, css: &str, value: &str) {
+    let done = browser
+        .eval(
+            "const s = document.querySelector(arguments[0]); if (!s) return 'no select'; \
+             s.value = arguments[1]; if (s.value !== arguments[1]) return 'no option'; \
+             s.dispatchEvent(new Event('change', { bubbles: true })); return 'ok';",
+            vec![json!(css), json!(value)],
+        )
+        .await;
+    assert_eq!(done, json!("ok"), "{css} = {value:?}");
+}
+
+/// Every node's learned value (`data-chosen`), node 1 first.
+async fn chosen(browser: &Browser) -> Vec<String> {
+    let v = browser
+        .eval(
+            "return [...document.querySelectorAll('section.cluster [data-node]')]\
+               .map(e => e.getAttribute('data-chosen'));",
+            vec![],
+        )
+        .await;
+    serde_json::from_value(v).expect("data-chosen of every node")
+}
+
+#[tokio::test]
+#[ignore = "needs the release build in dist/ and Chromium; run by scripts/test"]
+async fn paxos_duelling_proposers_end_with_one_value_chosen_everywhere() {
+    let server = StaticServer::start(dist_dir());
+    let driver = Driver::start();
+    let browser = Browser::open(&driver, 1280, 800).await;
+    browser.open_page(&server.url()).await;
+    let long = Duration::from_secs(30);
+
+    // 1. Pick Paxos in the header: its default scenario opens, every node showing what it
+    //    has promised and learned (nothing yet).
+    choose(&browser, "#protocol-picker", "paxos").await;
+    browser
+        .wait_until(
+            "[...document.querySelectorAll('section.cluster [data-node]')].every(e => \
+               e.hasAttribute('data-promised') && e.hasAttribute('data-chosen'))",
+            long,
+            "Paxos nodes with their hooks",
+        )
+        .await;
+    let tabs = browser.text(".panel .tabs").await;
+    assert!(!tabs.contains("Logs"), "Raft's panel is gone: {tabs}");
+
+    // 2. The duelling proposers preset, played at 10×: ballots leapfrog, then one value is
+    //    chosen and every node learns it.
+    choose(&browser, "#intro-picker", "paxos-duelling-proposers").await;
+    let preset = presets::get("paxos-duelling-proposers").unwrap().unwrap();
+    let title = preset.title.clone();
+    browser
+        .wait_until(
+            &format!(
+                "document.querySelector('#intro-title').textContent.trim() === {}",
+                json!(title)
+            ),
+            long,
+            "the preset's title",
+        )
+        .await;
+    choose(&browser, ".speed select", "10").await;
+    browser
+        .wait_until(
+            "(() => { const v = [...document.querySelectorAll('section.cluster [data-node]')]\
+               .map(e => e.getAttribute('data-chosen')); \
+               return v.length > 0 && v[0] !== '' && v.every(x => x === v[0]); })()",
+            long,
+            "one value learned by every node",
+        )
+        .await;
+    let values = chosen(&browser).await;
+    assert!(
+        values.iter().all(|v| v == &values[0] && !v.is_empty()),
+        "{values:?}"
+    );
+    // Ballots leapfrogged on the way: some node promised a ballot above round 1.
+    let promised: Vec<String> = serde_json::from_value(
+        browser
+            .eval(
+                "return [...document.querySelectorAll('section.cluster [data-node]')]\
+                   .map(e => e.getAttribute('data-promised'));",
+                vec![],
+            )
+            .await,
+    )
+    .unwrap();
+    assert!(
+        promised
+            .iter()
+            .any(|p| p.split('.').next().and_then(|r| r.parse::<u64>().ok()) > Some(1)),
+        "{promised:?}"
+    );
+    // Agreement and the other invariants hold, and the page says so.
+    let invariants = browser.text(".invariants .inv-heading").await;
+    assert!(invariants.contains("all hold"), "{invariants}");
+    let shot = browser.screenshot("paxos-1-chosen").await;
+    println!("screenshot: {}", shot.display());
+    assert!(browser.console_errors().await.is_empty());
+    browser.close().await;
+}

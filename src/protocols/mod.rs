@@ -31,6 +31,7 @@ macro_rules! registry {
 
 registry! {
     raft,
+    paxos,
 }
 
 /// The registered protocol with this name.

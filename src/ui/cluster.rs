@@ -132,8 +132,36 @@ pub fn cluster_view(props: &ViewProps) -> Html {
     let svg_ref = use_node_ref();
     let size = use_element_size(svg_ref.clone());
     let (w, h) = size;
-    let layout: Rc<Layout> = use_memo((n, w, h), |&(n, w, h)| {
-        geometry::layout(n, w as f64, h as f64)
+    // The protocol's views say how big node labels get; the layout makes room for them.
+    let views: Vec<Rc<crate::protocols::view::NodeView>> =
+        (1..=n).map(|id| Rc::new(world.node(id))).collect();
+    let seen = geometry::LabelSize {
+        lines: 1 + views
+            .iter()
+            .map(|v| v.lines.len() as u32)
+            .max()
+            .unwrap_or(2),
+        chars: views
+            .iter()
+            .flat_map(|v| v.lines.iter().map(String::as_str).chain([v.badge]))
+            .map(|l| l.chars().count() as u32)
+            .max()
+            .unwrap_or(13),
+    };
+    // The room only grows during a run (in steps of four characters), so the ring does not
+    // shift back and forth as labels change; a new scenario starts afresh.
+    let room = use_mut_ref(|| (lab.generation(), geometry::LabelSize::default()));
+    let label = {
+        let mut room = room.borrow_mut();
+        if room.0 != lab.generation() {
+            *room = (lab.generation(), geometry::LabelSize::default());
+        }
+        room.1.lines = room.1.lines.max(seen.lines);
+        room.1.chars = room.1.chars.max(seen.chars.div_ceil(4) * 4);
+        room.1
+    };
+    let layout: Rc<Layout> = use_memo((n, w, h, label), |&(n, w, h, label)| {
+        geometry::layout(n, w as f64, h as f64, label)
     });
     let m = layout.metrics;
 
@@ -197,7 +225,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
         let Some(place) = layout.node(id) else {
             continue;
         };
-        let view = Rc::new(world.node(id));
+        let view = views[(id - 1) as usize].clone();
         let up = world.up(id);
         let permille = view.ring.filter(|_| up).map_or(0, |(set_at, due)| {
             (geometry::timer_remaining(display_ms, set_at, due) * 1000.0).round() as u16
@@ -408,7 +436,7 @@ mod tests {
 
     #[test]
     fn menus_open_towards_the_middle_and_stay_inside() {
-        let layout = geometry::layout(5, 800.0, 500.0);
+        let layout = geometry::layout(5, 800.0, 500.0, geometry::LabelSize::default());
         let right = menu_style(Point::new(700.0, 250.0), 40.0, &layout, 200.0);
         assert!(right.starts_with("right: 140px"), "{right}");
         let left = menu_style(Point::new(100.0, 480.0), 40.0, &layout, 200.0);

@@ -42,6 +42,15 @@ pub fn entry_words(e: &EntryView) -> String {
     }
 }
 
+/// `text` with its first letter in capitals: "client request" → "Client request".
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A term (or round) as a coloured badge with its number.
 fn badge(term: Option<u64>) -> Html {
     match term {
@@ -175,9 +184,11 @@ fn node_inspector(props: &NodeProps) -> Html {
     let commands = spec.commands.iter().filter_map(|c| {
         let value = c.value.map(|_| super::next_value(lab, c));
         let action = script::command(&spec, c.name, id, value)?;
+        // The menu's words for a command without a value; for one with a value, what it
+        // is ("Client request"), since the inspector sends a made-up value.
         let label = match c.value {
-            Some(v) => v.label,
-            None => c.label.trim_end_matches(" now"),
+            Some(_) => capitalized(c.verb),
+            None => c.label.trim_end_matches(" now").to_string(),
         };
         Some(
             html! { <button type="button" onclick={act(action)} title={c.help}>{ label }</button> },

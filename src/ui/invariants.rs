@@ -24,35 +24,31 @@ pub fn jump_target(at_ms: Time) -> Time {
 pub fn invariants_view(props: &ViewProps) -> Html {
     let world = props.lab.world();
     html! {
-        <InvariantList invariants={world.spec().invariants} violations={world.violations().to_vec()}
-                       on_action={props.on_action.clone()} />
+        <InvariantList invariants={world.spec().invariants} protocol={world.spec().title}
+                       violations={world.violations().to_vec()} on_action={props.on_action.clone()} />
     }
 }
 
 #[derive(Properties, Clone)]
 struct ListProps {
     invariants: &'static [InvariantSpec],
+    protocol: &'static str,
     violations: Vec<Violation>,
     on_action: Callback<UiAction>,
 }
 
-/// What the heading says the invariants come from: their common source ("Raft, Figure
-/// 3"), or the sources joined when they differ.
-pub fn sources(invariants: &[InvariantSpec]) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    for i in invariants {
-        if !out.contains(&i.source) {
-            out.push(i.source);
-        }
-    }
-    out.join("; ")
+/// An invariant's rule with where it comes from, for its row's hover text.
+pub fn rule_and_source(i: &InvariantSpec) -> String {
+    format!("{} ({})", i.rule, i.source)
 }
 
 impl PartialEq for ListProps {
     /// The callback is made anew every frame but always reaches the same reducer, so it
     /// is not compared: the list redraws only when a violation appears or goes (seeking).
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.invariants, other.invariants) && self.violations == other.violations
+        std::ptr::eq(self.invariants, other.invariants)
+            && self.protocol == other.protocol
+            && self.violations == other.violations
     }
 }
 
@@ -61,13 +57,14 @@ fn invariant_list(props: &ListProps) -> Html {
     let broken = props.violations.len();
     let rows = props.invariants.iter().map(|inv| {
         let (title, rule) = (inv.title, inv.rule);
+        let about = rule_and_source(inv);
         match props.violations.iter().find(|v| v.invariant == inv.name) {
             None => html! {
                 <li class="inv inv-ok">
                     <span class="inv-icon" aria-hidden="true">{ "✓" }</span>
                     <span class="inv-title">{ title }</span>
                     <span class="inv-status">{ "holds" }</span>
-                    <span class="inv-rule" title={rule}>{ rule }</span>
+                    <span class="inv-rule" title={about}>{ rule }</span>
                 </li>
             },
             Some(v) => {
@@ -80,7 +77,7 @@ fn invariant_list(props: &ListProps) -> Html {
                         <span class="inv-icon" aria-hidden="true">{ "✕" }</span>
                         <span class="inv-title">{ title }</span>
                         <span class="inv-status">{ format!("violated at {}", format_ms(at)) }</span>
-                        <span class="inv-rule">{ rule }</span>
+                        <span class="inv-rule" title={about}>{ rule }</span>
                         <div class="inv-detail">
                             <p class="inv-explanation">{ &v.detail }</p>
                             <button type="button" class="inv-jump" onclick={jump}
@@ -103,7 +100,7 @@ fn invariant_list(props: &ListProps) -> Html {
                  aria-label="Invariants">
             <h2 class="inv-heading">
                 { "Invariants" }
-                <span class="inv-source">{ format!(" · {} · ", sources(props.invariants)) }{ summary }</span>
+                <span class="inv-source">{ format!(" · {} · ", props.protocol) }{ summary }</span>
             </h2>
             <ul class="inv-list">{ for rows }</ul>
         </section>
@@ -131,10 +128,11 @@ mod tests {
     }
 
     #[test]
-    fn the_heading_names_each_source_once() {
+    fn a_rule_says_where_it_comes_from() {
+        let first = &PROTOCOLS[0].invariants[0];
         assert_eq!(
-            sources(PROTOCOLS[0].invariants),
-            "Raft, Figure 3; Raft §5.2, §5.6"
+            rule_and_source(first),
+            "At most one leader can be elected in a given term. (Raft, Figure 3)"
         );
     }
 

@@ -504,3 +504,44 @@ async fn frame_work_stays_within_budget_with_many_messages() {
     assert!(*min_msgs >= 100, "only {min_msgs} messages in flight");
     assert!(p95 <= 8.0, "p95 {p95:.2} ms");
 }
+
+/// The page draws any registered protocol from its view: Paxos nodes carry their own
+/// hooks (what each promised and learned), and a value proposed at one node ends up
+/// learned by every node.
+#[wasm_bindgen_test]
+async fn a_paxos_cluster_carries_its_hooks_and_learns_one_value() {
+    let spec = quorum_lab::protocols::find("paxos").expect("Paxos is registered");
+    let mut s = quorum_lab::scenario::Scenario::default_for(spec);
+    s.nodes = 3;
+    s.script = vec![quorum_lab::sim::ScriptEntry {
+        at_ms: 10,
+        action: quorum_lab::protocols::paxos::request(1, "apple"),
+    }];
+    let fragment = quorum_lab::scenario::link::to_link("", &s, Some(2_000))
+        .trim_start_matches('#')
+        .to_string();
+    let root = mount_fragment(&fragment).await;
+    wait_for(&root, "section.cluster [data-node]", 5_000).await;
+    let nodes = root
+        .query_selector_all("section.cluster [data-node]")
+        .unwrap();
+    assert_eq!(nodes.length(), 3);
+    for i in 0..3 {
+        let el: Element = nodes.item(i).unwrap().dyn_into().unwrap();
+        assert_eq!(el.get_attribute("data-chosen").as_deref(), Some("apple"));
+        let promised = el.get_attribute("data-promised").unwrap();
+        assert!(
+            promised.contains('.'),
+            "data-promised {promised:?} is round.node"
+        );
+        assert_eq!(el.get_attribute("data-up").as_deref(), Some("true"));
+    }
+    // Its own panel replaces Raft's logs, and its invariants are listed.
+    let tabs = text(&find(&root, ".panel .tabs"));
+    assert!(!tabs.contains("Logs"), "{tabs}");
+    let invariants = text(&find(&root, ".invariants"));
+    assert!(
+        invariants.contains("Agreement") && invariants.contains("Validity"),
+        "{invariants}"
+    );
+}

@@ -440,16 +440,49 @@ fn is_clear(nodes: &[NodePlace], m: &Metrics) -> bool {
     true
 }
 
-/// The layout of `n` nodes in a figure of `width` × `height` pixels: the largest ring
-/// (a circle, or an ellipse when that spreads the nodes much better) whose nodes and
-/// labels all fit, centred, with nothing overlapping. A figure too small for that gets
-/// the compact sizes, and a tiny one the best it can.
-pub fn layout(n: u32, width: f64, height: f64) -> Layout {
+/// How big a node's label block is: its lines (the role badge and the key values) and
+/// the most characters on one of them. The protocol's view decides both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct LabelSize {
+    /// Lines, the badge included.
+    pub lines: u32,
+    /// The most characters on a line.
+    pub chars: u32,
+}
+
+impl Default for LabelSize {
+    /// Raft's: "Pre-candidate", "term 12", "voted S3".
+    fn default() -> Self {
+        LabelSize {
+            lines: 3,
+            chars: 13,
+        }
+    }
+}
+
+impl Metrics {
+    /// These sizes with room for labels of `label` (the tiny sizes keep their two short
+    /// lines).
+    fn fit(mut self, label: LabelSize) -> Metrics {
+        if !self.tiny {
+            self.label_lines = label.lines.clamp(2, 5);
+            // About 0.57 em a character in the page's sans-serif.
+            self.label_w = self.label_w.max(label.chars as f64 * self.font_px * 0.57);
+        }
+        self
+    }
+}
+
+/// The layout of `n` nodes in a figure of `width` × `height` pixels with labels of
+/// `label`: the largest ring (a circle, or an ellipse when that spreads the nodes much
+/// better) whose nodes and labels all fit, centred, with nothing overlapping. A figure
+/// too small for that gets the compact sizes, and a tiny one the best it can.
+pub fn layout(n: u32, width: f64, height: f64, label: LabelSize) -> Layout {
     let n = n.max(1);
     let width = width.max(1.0);
     let height = height.max(1.0);
-    let full = Metrics::for_size(width, height);
-    let compact = Metrics::for_size(0.0, 0.0);
+    let full = Metrics::for_size(width, height).fit(label);
+    let compact = Metrics::for_size(0.0, 0.0).fit(label);
     let mut tries = vec![full];
     if !full.compact {
         tries.push(compact);
@@ -638,7 +671,7 @@ mod tests {
 
     #[test]
     fn the_first_node_is_at_the_top_and_the_rest_go_clockwise() {
-        let l = layout(4, 800.0, 600.0);
+        let l = layout(4, 800.0, 600.0, LabelSize::default());
         let [s1, s2, s3, s4] = [&l.nodes[0], &l.nodes[1], &l.nodes[2], &l.nodes[3]];
         assert!(s1.pos.y < s2.pos.y && (s1.pos.x - l.center.x).abs() < 1e-6);
         assert!(s2.pos.x > l.center.x, "S2 is on the right");
@@ -648,7 +681,7 @@ mod tests {
 
     #[test]
     fn one_node_sits_in_the_middle() {
-        let l = layout(1, 800.0, 500.0);
+        let l = layout(1, 800.0, 500.0, LabelSize::default());
         assert_eq!(l.radius, 0.0);
         let p = l.nodes[0].pos;
         assert!(
@@ -661,7 +694,7 @@ mod tests {
     fn nodes_and_labels_fit_inside_the_figure_without_overlapping() {
         for (w, h) in SIZES {
             for n in 1..=9 {
-                let l = layout(n, w, h);
+                let l = layout(n, w, h, LabelSize::default());
                 let m = l.metrics;
                 for (i, p) in l.nodes.iter().enumerate() {
                     let (left, top, right, bottom) = p.label.bbox;
@@ -704,7 +737,7 @@ mod tests {
     fn labels_stay_outside_the_ring_where_links_run() {
         for (w, h) in SIZES {
             for n in 3..=9 {
-                let l = layout(n, w, h);
+                let l = layout(n, w, h, LabelSize::default());
                 for p in &l.nodes {
                     // The label's nearest point to the centre is hardly closer than its node.
                     let (left, top, right, bottom) = p.label.bbox;
@@ -724,11 +757,11 @@ mod tests {
 
     #[test]
     fn the_desktop_figure_uses_the_full_sizes_and_a_generous_ring() {
-        let l = layout(5, 860.0, 470.0);
+        let l = layout(5, 860.0, 470.0, LabelSize::default());
         assert!(!l.metrics.compact);
         assert!(l.radius > 130.0, "radius {}", l.radius);
         // Nine nodes still leave every message a visible way to go.
-        let l = layout(9, 860.0, 470.0);
+        let l = layout(9, 860.0, 470.0, LabelSize::default());
         let m = l.metrics;
         let (a, b) = (l.nodes[0].pos, l.nodes[1].pos);
         assert!(link_length(a, b, &m) >= 39.0, "{}", link_length(a, b, &m));
