@@ -1,4 +1,5 @@
-//! The `qlab` command-line tool of `SCENARIO.md`: run, trace, sweep, link, decode, bench.
+//! The `qlab` command-line tool of `SCENARIO.md`: run, trace, sweep, link, decode, bench,
+//! check.
 //!
 //! Arguments are parsed by clap from the types below; their doc comments are the help
 //! text. Every failure is a value: a bad file or argument, clap's own complaints included,
@@ -10,8 +11,9 @@ use std::time::Instant;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
+use crate::check::{self, Format, FORMATS};
 use crate::protocols::spec::Chaos;
 use crate::protocols::{self, workload, Run, Spec, PROTOCOLS};
 use crate::scenario::chaos::run_chaos;
@@ -74,6 +76,9 @@ enum Command {
     /// run the fixed workload; print events per second
     #[command(override_usage = "qlab bench [--protocol NAME]")]
     Bench(BenchArgs),
+    /// check recorded histories for linearizability; exit 1 if one is not
+    #[command(override_usage = "qlab check HISTORY... [--format F] [--budget STEPS]")]
+    Check(CheckArgs),
 }
 
 /// The scenario a command reads.
@@ -154,6 +159,33 @@ struct BenchArgs {
     /// The protocol whose workload runs [default: the first registered]
     #[arg(long, value_name = "NAME", value_parser = protocol)]
     protocol: Option<&'static Spec>,
+}
+
+/// `check`: the history files and how to read and check them.
+///
+/// Prints one JSON line per file. Exit 0 when every history is linearizable, 1 when one
+/// is not, 3 when none is shown not to be but the budget ran out before one was decided
+/// (`"linearizable": null`), and 2 on a bad file or argument, before checking any.
+#[derive(Args)]
+struct CheckArgs {
+    /// History files: `qlab run` output or its history array, Jepsen etcd logs, EDN op maps;
+    /// `-` for standard input
+    #[arg(value_name = "HISTORY", required = true, num_args = 1..)]
+    files: Vec<String>,
+    /// The files' format: qlab, jepsen-log, kv-edn or edn [default: told from the content]
+    #[arg(long, value_name = "F", value_parser = history_format)]
+    format: Option<Format>,
+    /// Stop each history's search after this many steps and answer "unknown" (exit 3)
+    #[arg(long, value_name = "STEPS", value_parser = whole, allow_negative_numbers = true)]
+    budget: Option<u64>,
+}
+
+/// `--format`: the name of a history format.
+fn history_format(text: &str) -> Result<Format, String> {
+    Format::from_name(text).ok_or_else(|| {
+        let known: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
+        format!("must be one of {}, not {text:?}", known.join(", "))
+    })
 }
 
 /// A whole number (clap says which flag it was for).
@@ -330,7 +362,51 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
             ok(format!("{}\n", parsed.scenario.to_json_pretty()))
         }
         Command::Bench(a) => ok(pretty(&bench(a.protocol.unwrap_or(PROTOCOLS[0])))),
+        Command::Check(a) => check_files(&a),
     }
+}
+
+/// Exit code of `qlab check` when a budget ran out before a verdict.
+pub const EXIT_UNKNOWN: i32 = 3;
+
+/// `qlab check`: reads every file first (a bad one ends the command with exit 2 before
+/// anything is checked), then checks each and prints its report as one JSON line.
+fn check_files(a: &CheckArgs) -> Result<Outcome, Usage> {
+    let mut prepared = Vec::with_capacity(a.files.len());
+    for file in &a.files {
+        let text = read_text(file)?;
+        let p = check::prepare(&text, a.format).map_err(|e| Usage(format!("{file}: {e}")))?;
+        prepared.push((file, p));
+    }
+    let options = check::Options {
+        format: a.format,
+        budget: a.budget,
+        ..check::Options::default()
+    };
+    let mut out = String::new();
+    let (mut violated, mut unknown) = (false, false);
+    for (file, p) in prepared {
+        let checked = check::check(p, &options);
+        match checked.report.verdict {
+            check::Verdict::NotLinearizable => violated = true,
+            check::Verdict::Unknown => unknown = true,
+            check::Verdict::Linearizable => {}
+        }
+        let mut line = Map::new();
+        line.insert("file".into(), json!(file));
+        if let Value::Object(fields) = checked.report.to_json(&checked.history.ops) {
+            line.extend(fields);
+        }
+        let _ = writeln!(out, "{}", Value::Object(line));
+    }
+    let code = if violated {
+        1
+    } else if unknown {
+        EXIT_UNKNOWN
+    } else {
+        0
+    };
+    Ok(Outcome { stdout: out, code })
 }
 
 impl Until {
@@ -350,15 +426,22 @@ fn read_scenario(file: &str) -> Result<Scenario, Usage> {
                 Usage(format!("no preset {name:?} (presets: {})", ids.join(", ")))
             })?;
         preset.json.to_string()
-    } else if file == "-" {
+    } else {
+        read_text(file)?
+    };
+    Scenario::from_json(&text).map_err(|e| Usage(format!("{file}: {e}")))
+}
+
+/// Reads the file `file` names, or standard input for `-`.
+fn read_text(file: &str) -> Result<String, Usage> {
+    if file == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
             .map_err(|e| Usage(format!("cannot read standard input: {e}")))?;
-        s
+        Ok(s)
     } else {
-        std::fs::read_to_string(file).map_err(|e| Usage(format!("{file}: {e}")))?
-    };
-    Scenario::from_json(&text).map_err(|e| Usage(format!("{file}: {e}")))
+        std::fs::read_to_string(file).map_err(|e| Usage(format!("{file}: {e}")))
+    }
 }
 
 fn pretty(v: &Value) -> String {
