@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use quorum_lab::protocols::raft;
 use quorum_lab::scenario::{link, presets, Scenario};
-use quorum_lab::sim::{Action, ScriptEntry, Time};
+use quorum_lab::sim::{ScriptEntry, Time};
 use quorum_lab::ui::lab::{Lab, Selection};
 use quorum_lab::ui::{LabState, SidePanel, UiAction};
 use wasm_bindgen::JsCast;
