@@ -83,6 +83,8 @@ pub struct RaftChecker {
     applied: Vec<Applied>,
     /// The election timeout range, if elections are not manual.
     election_timeout_ms: Option<(u64, u64)>,
+    /// Message round trips one election takes: two with pre-vote (pre-vote, then vote).
+    election_rounds: u64,
     /// When a leader was last seen up.
     last_leader_at: u64,
 }
@@ -97,12 +99,14 @@ fn value_text(v: &Option<Rc<str>>) -> String {
 impl RaftChecker {
     /// How long a whole cluster may go without a leader, when the claim holds: elections
     /// by timer on an automatic network that keeps most messages, with timeouts that
-    /// leave room for an election's round trip and a spread that can separate candidates
+    /// leave room for a whole election (its round trips, two with pre-vote) before the
+    /// candidate's own timer fires again, and a spread that can separate candidates
     /// (§5.6's broadcastTime ≪ electionTimeout). `None`: no claim.
     fn progress_bound(&self, env: &CheckEnv) -> Option<u64> {
         let (lo, hi) = self.election_timeout_ms?;
         let latency = env.max_latency_ms;
-        let timely = lo > 2 * latency && hi - lo >= latency.max(1);
+        let election = self.election_rounds * 2 * latency;
+        let timely = lo > election && hi - lo >= latency.max(1);
         (env.auto_network && env.loss <= MAX_LOSS && timely).then_some(PROGRESS_TIMEOUTS * hi)
     }
 
@@ -218,6 +222,7 @@ impl Checker<RaftNode> for RaftChecker {
             committed: Vec::new(),
             applied: Vec::new(),
             election_timeout_ms: settings.election_timeout_ms,
+            election_rounds: if settings.pre_vote { 2 } else { 1 },
             last_leader_at: 0,
         }
     }
