@@ -29,12 +29,14 @@
 //! check gives the same answer natively and in the page.
 
 pub mod budget;
+pub mod catalog;
 pub mod checker;
 pub mod edn;
 pub mod explain;
 mod hash;
 pub mod history;
 pub mod linear;
+pub mod live;
 pub mod model;
 pub mod parse;
 pub mod report;

@@ -405,6 +405,34 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Sequential consistency, with its counterexample cut down when broken.
+fn sequential_result(ops: &[Operation], budget: &mut Budget) -> ModelResult {
+    let sequential = sequential::check(ops, budget);
+    let mut sc = ModelResult {
+        name: "sequential",
+        holds: sequential,
+        counterexample: Vec::new(),
+    };
+    if sequential == Some(false) {
+        let mut cut = Budget::steps(budget.left().min(super::report::EXPLAIN_STEPS));
+        let mut unexplainable = |h: &[Operation], b: &mut Budget| {
+            let mut slice = Budget::steps((b.left() / 8).max(1_000).min(b.left()));
+            let found = sequential::check(h, &mut slice) == Some(false);
+            b.spend(slice.spent());
+            found
+        };
+        let strong = explain::minimize(ops, usize::MAX, &mut cut, &mut unexplainable);
+        let core: Vec<&Operation> = strong.iter().map(|&i| &ops[i]).collect();
+        sc.counterexample = explain::sentences(
+            &core,
+            ops.len() - core.len(),
+            "keeps each client's own order",
+            false,
+        );
+    }
+    sc
+}
+
 fn cap(s: &str) -> String {
     let mut c = s.chars();
     c.next().map_or_else(String::new, |f| {
@@ -424,48 +452,62 @@ impl Consistency {
     /// Checks every model on the register history `ops`; sequential consistency spends
     /// at most `budget` (and its counterexample as much again, capped).
     pub fn of(ops: &[Operation], budget: &mut Budget) -> Self {
+        Consistency::only(ops, &[], budget)
+    }
+
+    /// Like [`Consistency::of`], but only the models named in `wanted` (all of them when
+    /// it is empty): the simulator checks a run's `check` list after every completion
+    /// and pays only for what the scenario asks.
+    pub fn only(ops: &[Operation], wanted: &[&str], budget: &mut Budget) -> Self {
+        let want = |name: &str| wanted.is_empty() || wanted.contains(&name);
         let index = Index::new(ops);
-        let sequential = sequential::check(ops, budget);
-        let mut sc = ModelResult {
-            name: "sequential",
-            holds: sequential,
-            counterexample: Vec::new(),
-        };
-        if sequential == Some(false) {
-            let mut cut = Budget::steps(budget.left().min(super::report::EXPLAIN_STEPS));
-            let mut unexplainable = |h: &[Operation], b: &mut Budget| {
-                let mut slice = Budget::steps((b.left() / 8).max(1_000).min(b.left()));
-                let found = sequential::check(h, &mut slice) == Some(false);
-                b.spend(slice.spent());
-                found
-            };
-            let strong = explain::minimize(ops, usize::MAX, &mut cut, &mut unexplainable);
-            let core: Vec<&Operation> = strong.iter().map(|&i| &ops[i]).collect();
-            sc.counterexample = explain::sentences(
-                &core,
-                ops.len() - core.len(),
-                "keeps each client's own order",
-                false,
-            );
+        let mut models = Vec::new();
+        if want("sequential") {
+            models.push(sequential_result(ops, budget));
         }
-        let (convergence, why, converged) = index.convergence();
-        Consistency {
-            models: vec![
-                sc,
-                result("read_your_writes", index.read_your_writes()),
-                result("monotonic_reads", index.monotonic_reads()),
-                result("monotonic_writes", index.seen_in_order(true, &converged)),
-                result(
+        let converged =
+            if want("monotonic_writes") || want("writes_follow_reads") || want("convergence") {
+                let (convergence, why, converged) = index.convergence();
+                Some((
+                    ModelResult {
+                        name: "convergence",
+                        holds: convergence,
+                        counterexample: why,
+                    },
+                    converged,
+                ))
+            } else {
+                None
+            };
+        if want("read_your_writes") {
+            models.push(result("read_your_writes", index.read_your_writes()));
+        }
+        if want("monotonic_reads") {
+            models.push(result("monotonic_reads", index.monotonic_reads()));
+        }
+        if let Some((convergence, converged)) = converged {
+            if want("monotonic_writes") {
+                models.push(result(
+                    "monotonic_writes",
+                    index.seen_in_order(true, &converged),
+                ));
+            }
+            if want("writes_follow_reads") {
+                models.push(result(
                     "writes_follow_reads",
                     index.seen_in_order(false, &converged),
-                ),
-                ModelResult {
-                    name: "convergence",
-                    holds: convergence,
-                    counterexample: why,
-                },
-            ],
+                ));
+            }
+            if want("convergence") {
+                models.push(convergence);
+            }
         }
+        Consistency { models }
+    }
+
+    /// The result for model `name`, if it was checked.
+    pub fn model(&self, name: &str) -> Option<&ModelResult> {
+        self.models.iter().find(|m| m.name == name)
     }
 
     /// The `consistency` object of a report: `linearizable` from `verdict`, then each

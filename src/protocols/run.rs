@@ -6,6 +6,7 @@
 //! above names a protocol.
 
 use std::any::Any;
+use std::rc::Rc;
 
 use serde_json::{json, Value};
 
@@ -14,10 +15,13 @@ use super::view::{
     EventKind, Flight, Label, Lost, MessageDetail, MessageLook, NodeView, PanelSpec, PanelView,
     RecordPage, RecordView, Section, TimerView, Tone,
 };
+use crate::check::live::Broken;
+use crate::check::Operation;
+use crate::sim::client::ClientSettings;
 use crate::sim::trace::Summary;
 use crate::sim::{
-    Action, Event, History, Links, Mark, Message, MessageId, NetworkSettings, Node, NodeId, Record,
-    ScriptEntry, Time, Violation, World,
+    Action, Event, History, Links, Mark, Message, MessageId, NetworkSettings, Node, NodeId, Packet,
+    Record, ScriptEntry, Time, Violation, World,
 };
 
 /// A protocol's view of its own nodes and messages: everything the page draws, as data.
@@ -112,8 +116,22 @@ pub trait Run {
     fn trace_total(&self) -> u64;
     /// The trace hash so far.
     fn trace_hash(&self) -> String;
-    /// The first violation of each invariant broken so far.
+    /// The first violation of each invariant broken so far (consistency models of the
+    /// scenario's `check` list included).
     fn violations(&self) -> &[Violation];
+    /// Every client operation so far, in the order invoked (shared, cheap to take).
+    fn history(&self) -> Rc<Vec<Operation>>;
+    /// The clients' timeout and workload.
+    fn client_settings(&self) -> &ClientSettings;
+    /// The consistency models checked as invariants (the scenario's `check` list).
+    fn checked_models(&self) -> &[&'static str];
+    /// The checked models found broken, with their counterexamples.
+    fn broken_models(&self) -> &[Broken];
+    /// Judges what only a finished run can (`convergence`); the CLI and sweeps call it
+    /// when a run ends.
+    fn check_at_end(&mut self);
+    /// Client requests and replies on their way.
+    fn packets(&self) -> Vec<Packet>;
     /// Since when every node has been up and every link working, if they are now.
     fn whole_since(&self) -> Option<Time>;
     /// Keep the last `n` trace records (the CLI's trace, the page's event list).
@@ -222,6 +240,19 @@ impl<N: Look> Rewind for History<N> {
     }
 }
 
+/// The steps `qlab run`'s final consistency check may take (beyond: `null`, unknown).
+pub const REPORT_CHECK_STEPS: u64 = 50_000_000;
+
+/// The `consistency` object of a run's report: every model, judged on the whole
+/// history at the end.
+pub fn consistency_of(history: &[Operation]) -> Value {
+    let mut budget = crate::check::Budget::steps(REPORT_CHECK_STEPS);
+    let mut checker = crate::check::Checker::new(crate::check::Spec::register());
+    checker.sync(history);
+    let verdict = crate::check::decide(&mut checker, &mut budget);
+    crate::check::sessions::Consistency::of(history, &mut budget).to_json(verdict)
+}
+
 /// The kind of an event, for the event list's filters.
 pub fn kind_of<N: Node>(event: &Event<N>) -> EventKind {
     match event {
@@ -234,6 +265,7 @@ pub fn kind_of<N: Node>(event: &Event<N>) -> EventKind {
         Event::Refused { .. } => EventKind::Refusals,
         Event::Violation { .. } => EventKind::Violations,
         Event::Note { note, .. } => EventKind::Topic(N::topic(note)),
+        Event::Client(_) => EventKind::Clients,
     }
 }
 
@@ -248,6 +280,7 @@ pub fn involves<N: Node>(event: &Event<N>, node: NodeId) -> bool {
         Event::Timer { node: n, .. } | Event::Note { node: n, .. } => *n == node,
         Event::Action(a) | Event::Refused { action: a, .. } => a.node_ids().contains(&node),
         Event::Violation { .. } => true,
+        Event::Client(c) => c.node() == Some(node),
     }
 }
 
@@ -340,6 +373,24 @@ impl<N: Look> Run for World<N> {
     fn violations(&self) -> &[Violation] {
         World::violations(self)
     }
+    fn history(&self) -> Rc<Vec<Operation>> {
+        self.history_rc()
+    }
+    fn client_settings(&self) -> &ClientSettings {
+        World::client_settings(self)
+    }
+    fn checked_models(&self) -> &[&'static str] {
+        World::checked_models(self)
+    }
+    fn broken_models(&self) -> &[Broken] {
+        World::broken_models(self)
+    }
+    fn check_at_end(&mut self) {
+        World::check_at_end(self)
+    }
+    fn packets(&self) -> Vec<Packet> {
+        World::packets(self).cloned().collect()
+    }
     fn whole_since(&self) -> Option<Time> {
         World::whole_since(self)
     }
@@ -378,14 +429,20 @@ impl<N: Look> Run for World<N> {
             .iter()
             .map(|v| json!({ "invariant": v.invariant, "at_ms": v.at_ms, "detail": v.detail }))
             .collect();
-        json!({
+        let mut report = json!({
             "protocol": N::spec().name,
             "time_ms": World::now(self),
             "events": World::events(self),
             "trace_hash": self.trace().hash(),
             "nodes": nodes,
             "violations": violations,
-        })
+        });
+        let history = self.history();
+        if !history.is_empty() {
+            report["history"] = history.iter().map(crate::check::history::record).collect();
+            report["consistency"] = consistency_of(history);
+        }
+        report
     }
     fn node_report(&self, id: NodeId) -> Value {
         self.host(id).node.report()

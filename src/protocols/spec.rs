@@ -25,6 +25,9 @@ pub struct Spec {
     pub source: &'static str,
     /// The most nodes a scenario may have (ids are `1..=nodes`).
     pub max_nodes: u32,
+    /// Whether its nodes serve clients' reads and writes (the `write` and `read` actions,
+    /// the `clients` block, histories and the `check` list).
+    pub serves_clients: bool,
     /// The title and notes of the protocol's default scenario.
     pub default_title: &'static str,
     /// See [`Spec::default_title`].

@@ -349,6 +349,8 @@ pub enum EventKind {
     Refusals,
     /// Invariant violations.
     Violations,
+    /// Clients' operations: invoked, answered, given up on.
+    Clients,
 }
 
 /// One line of the event list.

@@ -9,6 +9,7 @@
 
 pub mod chaos;
 pub mod check;
+pub mod clients;
 pub mod defaults;
 pub mod limits;
 pub mod link;
@@ -23,7 +24,8 @@ use raw::{RawNetwork, RawScenario};
 use serde_json::{Map, Value};
 
 use crate::protocols::{self, Spec, PROTOCOLS};
-use crate::sim::{NetworkMode, NetworkSettings, ScriptEntry, Time};
+use crate::sim::client::ClientSettings;
+use crate::sim::{Action, NetworkMode, NetworkSettings, ScriptEntry, Time};
 
 /// A registered protocol, as a scenario names it. Compared by name.
 #[derive(Clone, Copy)]
@@ -68,6 +70,10 @@ pub struct Scenario {
     /// The protocol's settings block with every field written out, as its spec validated
     /// it. The protocol turns it into its own typed settings when it builds a run.
     pub settings: Value,
+    /// The clients' timeout and workload (protocols that serve clients).
+    pub clients: ClientSettings,
+    /// The consistency models the history is checked against (`linearizable`, …).
+    pub check: Vec<&'static str>,
     /// The timed actions, sorted by time.
     pub script: Vec<ScriptEntry>,
 }
@@ -136,6 +142,8 @@ impl Scenario {
             nodes: defaults::NODES.min(spec.max_nodes),
             network: NetworkSettings::default(),
             settings: (spec.settings)(None).expect("a protocol's defaults are valid"),
+            clients: ClientSettings::default(),
+            check: Vec::new(),
             script: Vec::new(),
         }
     }
@@ -181,6 +189,16 @@ impl Scenario {
         self.last_action_ms() + defaults::RUN_PAST_LAST_ACTION_MS
     }
 
+    /// Whether the scenario has clients: a workload, a client action, a timeout other than
+    /// the default.
+    pub fn uses_clients(&self) -> bool {
+        self.clients != ClientSettings::default()
+            || self
+                .script
+                .iter()
+                .any(|e| matches!(e.action, Action::Client { .. }))
+    }
+
     /// What a simulated world of this scenario is built from, given the protocol's
     /// own typed settings.
     pub fn setup<S>(&self, protocol: S) -> crate::sim::Setup<S> {
@@ -190,6 +208,8 @@ impl Scenario {
             network: self.network.clone(),
             protocol,
             script: self.script.clone(),
+            clients: self.clients.clone(),
+            check: self.check.clone(),
         }
     }
 
@@ -222,6 +242,14 @@ impl Scenario {
             "network".into(),
             serde_json::to_value(network).expect("network settings serialize"),
         );
+        // Written only when used, so that scenarios without clients keep the form (and
+        // links) they always had.
+        if self.uses_clients() {
+            doc.insert("clients".into(), clients::to_value(&self.clients));
+        }
+        if !self.check.is_empty() {
+            doc.insert("check".into(), self.check.clone().into());
+        }
         doc.insert(self.protocol.name.into(), self.settings.clone());
         let script: Vec<Value> = self
             .script
@@ -307,6 +335,25 @@ impl Scenario {
             ));
         }
         let network = network_from_raw(raw.network)?;
+        if !spec.serves_clients {
+            if raw.clients.is_some() {
+                return Err(ScenarioError::at(
+                    "clients",
+                    format!("{} serves no reads or writes", spec.name),
+                ));
+            }
+            if raw.check.as_ref().is_some_and(|c| !c.is_empty()) {
+                return Err(ScenarioError::at(
+                    "check",
+                    format!(
+                        "{} serves no reads or writes: there is no history to check",
+                        spec.name
+                    ),
+                ));
+            }
+        }
+        let clients = clients::from_raw(raw.clients)?;
+        let check = clients::check_from_raw(raw.check)?;
         let settings = (spec.settings)(block)?;
         let script = script::from_raw(raw.script.unwrap_or_default(), nodes, spec)?;
         Ok(Scenario {
@@ -318,6 +365,8 @@ impl Scenario {
             nodes,
             network,
             settings,
+            clients,
+            check,
             script,
         })
     }

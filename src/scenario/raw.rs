@@ -15,7 +15,8 @@ use serde_json::value::RawValue;
 
 /// The envelope's fields, in the order they are written.
 pub const ENVELOPE_FIELDS: &[&str] = &[
-    "version", "protocol", "title", "notes", "seed", "nodes", "network", "script",
+    "version", "protocol", "title", "notes", "seed", "nodes", "network", "clients", "check",
+    "script",
 ];
 
 /// Top level.
@@ -28,6 +29,8 @@ pub struct RawScenario {
     pub seed: Option<u64>,
     pub nodes: Option<u32>,
     pub network: Option<RawNetwork>,
+    pub clients: Option<RawClients>,
+    pub check: Option<Vec<String>>,
     pub script: Option<Vec<RawEntry>>,
     /// Every other key, with its value's JSON text, in document order.
     pub blocks: Vec<(String, Box<RawValue>)>,
@@ -65,6 +68,8 @@ impl<'de> Visitor<'de> for ScenarioVisitor {
                 "seed" => raw.seed = map.next_value()?,
                 "nodes" => raw.nodes = map.next_value()?,
                 "network" => raw.network = map.next_value()?,
+                "clients" => raw.clients = map.next_value()?,
+                "check" => raw.check = map.next_value()?,
                 "script" => raw.script = map.next_value()?,
                 _ => {
                     let value: Box<RawValue> = map.next_value()?;
@@ -92,6 +97,30 @@ pub struct RawNetwork {
     pub duplicate: Option<f64>,
 }
 
+/// `clients`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawClients {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    #[serde(default)]
+    pub workload: Option<RawWorkload>,
+}
+
+/// `clients.workload`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_ms: Option<[u64; 2]>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<f64>,
+}
+
 /// One `script` entry: the action's name and whichever fields it takes.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -99,7 +128,11 @@ pub struct RawEntry {
     pub at_ms: u64,
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

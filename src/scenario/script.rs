@@ -5,6 +5,7 @@ use super::limits;
 use super::raw::RawEntry;
 use super::ScenarioError;
 use crate::protocols::spec::Spec;
+use crate::sim::client::{Op, MAX_CLIENTS};
 use crate::sim::{Action, Command, NodeId, ScriptEntry};
 
 /// The actions every protocol whose nodes exchange messages has, with the fields each takes.
@@ -19,10 +20,18 @@ const COMMON: &[(&str, &[&str])] = &[
     ("drop", &["message"]),
 ];
 
+/// The clients' actions, for protocols that serve reads and writes.
+const CLIENT: &[(&str, &[&str])] = &[
+    ("write", &["client", "node", "key", "value"]),
+    ("read", &["client", "node", "key"]),
+];
+
 /// Every action name a scenario of `spec` may use, common ones first.
 pub fn action_names(spec: &Spec) -> Vec<&'static str> {
+    let clients: &[(&str, &[&str])] = if spec.serves_clients { CLIENT } else { &[] };
     COMMON
         .iter()
+        .chain(clients)
         .map(|(n, _)| *n)
         .chain(spec.commands.iter().map(|c| c.name))
         .collect()
@@ -78,7 +87,11 @@ fn action_from_raw(
     let name = e.action.as_str();
     // Which fields each action takes; any other present field is an error.
     let command = spec.command(name);
-    let takes: &[&str] = match (COMMON.iter().find(|(n, _)| *n == name), command) {
+    let common = COMMON
+        .iter()
+        .chain(CLIENT.iter().filter(|_| spec.serves_clients))
+        .find(|(n, _)| *n == name);
+    let takes: &[&str] = match (common, command) {
         (Some((_, fields)), _) => fields,
         (None, Some(c)) if c.value.is_some() => &["node", "value"],
         (None, Some(_)) => &["node"],
@@ -94,7 +107,9 @@ fn action_from_raw(
         }
     };
     let present = [
+        ("client", e.client.is_some()),
         ("node", e.node.is_some()),
+        ("key", e.key.is_some()),
         ("value", e.value.is_some()),
         ("groups", e.groups.is_some()),
         ("from", e.from.is_some()),
@@ -126,17 +141,48 @@ fn action_from_raw(
             ))
         }
     };
+    let text = |field: &str, v: &Option<String>| -> Result<String, ScenarioError> {
+        match v {
+            Some(v) if v.chars().count() > limits::VALUE_CHARS => Err(ScenarioError::at(
+                format!("{path}.{field}"),
+                format!("must be at most {} characters", limits::VALUE_CHARS),
+            )),
+            v => Ok(v.clone().unwrap_or_default()),
+        }
+    };
+    if name == "write" || name == "read" {
+        let client = e.client.unwrap_or(0);
+        if !(1..=MAX_CLIENTS).contains(&client) {
+            return Err(ScenarioError::at(
+                format!("{path}.client"),
+                format!("client {client} does not exist (client ids are 1 to {MAX_CLIENTS})"),
+            ));
+        }
+        let node = node("node", e.node)?;
+        let key = text("key", &e.key)?;
+        if key.is_empty() {
+            return Err(ScenarioError::at(
+                format!("{path}.key"),
+                "must not be empty",
+            ));
+        }
+        let op = if name == "write" {
+            Op::Write {
+                key,
+                value: text("value", &e.value)?,
+            }
+        } else {
+            Op::Read { key }
+        };
+        return Ok(Action::Client { client, node, op });
+    }
     if let Some(c) = command {
         let target = node("node", e.node)?;
-        let value = match &e.value {
-            Some(v) if v.chars().count() > limits::VALUE_CHARS => {
-                return Err(ScenarioError::at(
-                    format!("{path}.value"),
-                    format!("must be at most {} characters", limits::VALUE_CHARS),
-                ))
-            }
-            v => v.clone(),
-        };
+        let value = e
+            .value
+            .is_some()
+            .then(|| text("value", &e.value))
+            .transpose()?;
         return Ok(Action::Command(Command {
             name: c.name,
             node: target,
@@ -226,6 +272,14 @@ pub fn entry_to_raw(e: &ScriptEntry) -> RawEntry {
             raw.to = Some(*to);
         }
         Action::Deliver { message } | Action::Drop { message } => raw.message = Some(*message),
+        Action::Client { client, node, op } => {
+            raw.client = Some(*client);
+            raw.node = Some(*node);
+            raw.key = Some(op.key().to_string());
+            if let Op::Write { value, .. } = op {
+                raw.value = Some(value.clone());
+            }
+        }
     }
     raw
 }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::client::{ClientId, Op};
 use super::digest::{Digest, TraceHasher};
 use super::{MessageId, NodeId};
 
@@ -29,6 +30,12 @@ pub enum Action {
     Deliver { message: MessageId },
     /// Loses the in-flight message now.
     Drop { message: MessageId },
+    /// A client sends a read or a write to a node (`write` and `read` in scenarios).
+    Client {
+        client: ClientId,
+        node: NodeId,
+        op: Op,
+    },
 }
 
 impl Action {
@@ -44,6 +51,14 @@ impl Action {
             Action::Repair { .. } => "repair",
             Action::Deliver { .. } => "deliver",
             Action::Drop { .. } => "drop",
+            Action::Client {
+                op: Op::Write { .. },
+                ..
+            } => "write",
+            Action::Client {
+                op: Op::Read { .. },
+                ..
+            } => "read",
         }
     }
 
@@ -52,6 +67,7 @@ impl Action {
         match self {
             Action::Crash { node } | Action::Restart { node } => vec![*node],
             Action::Command(c) => vec![c.node],
+            Action::Client { node, .. } => vec![*node],
             Action::Partition { groups } => groups.iter().flatten().copied().collect(),
             Action::Cut { from, to } | Action::Repair { from, to } => vec![*from, *to],
             Action::Heal | Action::Deliver { .. } | Action::Drop { .. } => vec![],
@@ -84,6 +100,11 @@ impl Digest for Action {
                 to.digest(h);
             }
             Action::Deliver { message } | Action::Drop { message } => message.digest(h),
+            Action::Client { client, node, op } => {
+                client.digest(h);
+                node.digest(h);
+                op.digest(h);
+            }
         }
     }
 }
@@ -110,6 +131,7 @@ impl fmt::Display for Action {
             Action::Repair { from, to } => write!(f, "repair S{from} → S{to}"),
             Action::Deliver { message } => write!(f, "deliver message #{message}"),
             Action::Drop { message } => write!(f, "drop message #{message}"),
+            Action::Client { client, node, op } => write!(f, "C{client} {op} via S{node}"),
         }
     }
 }

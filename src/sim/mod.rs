@@ -7,6 +7,7 @@
 //! protocol: protocols plug in through [`protocol::Node`].
 
 pub mod action;
+pub mod client;
 pub mod digest;
 pub mod history;
 pub mod network;
@@ -23,7 +24,7 @@ pub use network::{InFlight, LinkState, Links};
 pub use protocol::{CheckEnv, Checker, Ctx, InvariantSpec, MarkKind, Message, Node, Topic};
 pub use settings::{NetworkMode, NetworkSettings};
 pub use trace::{Event, LossReason, Mark, Record, Trace};
-pub use world::{Host, Setup, TimerSlot, Violation, World};
+pub use world::{Host, Packet, PacketKind, Setup, TimerSlot, Violation, World};
 
 /// A node id: `1..=n`.
 pub type NodeId = u32;

@@ -11,6 +11,7 @@ use std::fmt::{Debug, Display};
 use serde::Serialize;
 
 use super::action::Command;
+use super::client::{ClientRequest, OpId, Reply};
 use super::digest::Digest;
 use super::rng::Rng;
 use super::world::Host;
@@ -53,6 +54,19 @@ pub trait Node: Clone + Debug + 'static {
     /// handler decides before it changes any state. A node that
     /// takes the action but answers no (a follower refusing a client) notes why instead.
     fn on_command(&mut self, ctx: &mut Ctx<'_, Self>, command: &Command) -> Result<(), String>;
+    /// A client's read or write arrives. The node answers with [`Ctx::reply`], now or in a
+    /// later handler (once the write is committed, say), or never (the client then gives
+    /// up, and the outcome is unknown). Answer `fail` only when the operation certainly did
+    /// not and will not take effect. By default a node serves no clients.
+    fn on_client(&mut self, ctx: &mut Ctx<'_, Self>, request: ClientRequest) {
+        ctx.reply(
+            request.id,
+            Reply::Fail {
+                reason: "this protocol serves no reads or writes".into(),
+                leader: None,
+            },
+        );
+    }
     /// The node's state as JSON fields for `qlab run` (besides `id` and `up`).
     fn report(&self) -> serde_json::Value;
     /// Whether a note deserves a mark on the timeline (an election won, a commit).
@@ -147,6 +161,8 @@ pub enum Output<N: Node> {
     CancelTimer { timer: N::Timer },
     /// Record a protocol event in the trace.
     Note(N::Note),
+    /// Answer a client's operation.
+    Reply { op: OpId, reply: Reply },
 }
 
 /// What a node sees of the world while it handles one input.
@@ -200,5 +216,12 @@ impl<'a, N: Node> Ctx<'a, N> {
     /// Records a protocol event.
     pub fn note(&mut self, note: N::Note) {
         self.out.push(Output::Note(note));
+    }
+
+    /// Answers client operation `op` (see [`Node::on_client`]). The answer travels back
+    /// over the client's connection; an operation already answered, or given up on by its
+    /// client, ignores it.
+    pub fn reply(&mut self, op: OpId, reply: Reply) {
+        self.out.push(Output::Reply { op, reply });
     }
 }

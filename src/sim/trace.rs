@@ -7,6 +7,7 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use super::action::Action;
+use super::client::ClientEvent;
 use super::digest::{Digest, TraceHasher};
 use super::protocol::{MarkKind, Message, Node};
 use super::{MessageId, NodeId, Time};
@@ -97,6 +98,8 @@ pub enum Event<N: Node> {
         invariant: &'static str,
         detail: String,
     },
+    /// Something happened to a client's operation.
+    Client(ClientEvent),
 }
 
 impl<N: Node> Event<N> {
@@ -112,6 +115,7 @@ impl<N: Node> Event<N> {
             Event::Timer { .. } => "timer",
             Event::Note { .. } => "note",
             Event::Violation { .. } => "violation",
+            Event::Client(_) => "client",
         }
     }
 
@@ -136,6 +140,7 @@ impl<N: Node> Event<N> {
             Event::Timer { node, .. } | Event::Note { node, .. } => Some(*node),
             Event::Action(a) | Event::Refused { action: a, .. } => a.node_ids().first().copied(),
             Event::Violation { .. } => None,
+            Event::Client(c) => c.node(),
         }
     }
 
@@ -151,6 +156,7 @@ impl<N: Node> Event<N> {
             Event::Timer { .. } => 7,
             Event::Note { .. } => 8,
             Event::Violation { .. } => 9,
+            Event::Client(_) => 10,
         }
     }
 
@@ -188,6 +194,7 @@ impl<N: Node> Event<N> {
                 h.str(invariant);
                 h.str(detail);
             }
+            Event::Client(c) => c.digest(h),
         }
     }
 
@@ -227,6 +234,11 @@ impl<N: Node> Event<N> {
             Event::Violation { invariant, detail } => {
                 json!({ "event": kind, "invariant": invariant, "detail": detail })
             }
+            Event::Client(c) => {
+                let mut v = c.to_json();
+                v["event"] = kind.into();
+                v
+            }
         }
     }
 }
@@ -261,6 +273,7 @@ impl<N: Node> fmt::Display for Event<N> {
             Event::Violation { invariant, detail } => {
                 write!(f, "Invariant {invariant} violated: {detail}")
             }
+            Event::Client(c) => c.fmt(f),
         }
     }
 }

@@ -13,12 +13,17 @@ use std::collections::BinaryHeap;
 use std::rc::Rc;
 
 use super::action::{Action, ScriptEntry};
+use super::client::{ClientSettings, OpId};
+
+mod clients;
 use super::network::{InFlight, InFlightMap, LinkState, Links};
 use super::protocol::{CheckEnv, Checker, Ctx, InvariantSpec, Message, Node, Output};
 use super::rng::Rng;
 use super::settings::{NetworkMode, NetworkSettings};
 use super::trace::{Event, LossReason, Trace};
 use super::{MessageId, NodeId, Time};
+use clients::Clients;
+pub use clients::{Packet, PacketKind};
 
 /// A timer a node has armed.
 #[derive(Clone, Copy, Debug)]
@@ -67,9 +72,21 @@ pub struct Violation {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Pending {
+pub(crate) enum Pending {
     Message(MessageId),
-    Timer { node: NodeId, generation: u64 },
+    Timer {
+        node: NodeId,
+        generation: u64,
+    },
+    /// A client request or reply arrives (see `clients.rs`).
+    Packet(u64),
+    /// A client's wait for operation `op` runs out.
+    GiveUp(OpId),
+    /// A workload client's pause between operations ends.
+    Think {
+        client: u32,
+        generation: u64,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -109,6 +126,10 @@ pub struct Setup<S> {
     pub protocol: S,
     /// The timed script of actions, sorted by time.
     pub script: Vec<ScriptEntry>,
+    /// The clients' timeout and workload.
+    pub clients: ClientSettings,
+    /// The consistency models the history is checked against, as invariants.
+    pub check: Vec<&'static str>,
 }
 
 /// A deterministic simulation of one protocol's cluster. Cloning it is cheap enough to
@@ -138,6 +159,7 @@ pub struct World<N: Node> {
     trace: Trace<N>,
     events: u64,
     outbox: Vec<Output<N>>,
+    pub(crate) clients: Clients,
 }
 
 impl<N: Node> World<N> {
@@ -176,10 +198,12 @@ impl<N: Node> World<N> {
             trace: Trace::new(0),
             events: 0,
             outbox: Vec::new(),
+            clients: Clients::new(setup.clients, setup.check, setup.seed),
         };
         for id in 1..=n {
             world.run_node(id, |node, ctx| node.start(ctx));
         }
+        world.start_workload();
         world
     }
 
@@ -254,6 +278,36 @@ impl<N: Node> World<N> {
     /// The first violation of each invariant broken so far, in the order they happened.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+
+    /// Every client operation so far, in the order they were invoked (index = op id).
+    pub fn history(&self) -> &[crate::check::Operation] {
+        self.clients.history()
+    }
+
+    /// The history, shared: cheap to keep (the page's checker syncs from it).
+    pub fn history_rc(&self) -> std::rc::Rc<Vec<crate::check::Operation>> {
+        self.clients.history_rc()
+    }
+
+    /// The clients' settings.
+    pub fn client_settings(&self) -> &ClientSettings {
+        self.clients.settings()
+    }
+
+    /// The consistency models checked, as the scenario's `check` list names them.
+    pub fn checked_models(&self) -> &[&'static str] {
+        self.clients.check()
+    }
+
+    /// The models found broken so far, with their counterexamples, in the order found.
+    pub fn broken_models(&self) -> &[crate::check::live::Broken] {
+        self.clients.broken()
+    }
+
+    /// Client requests and replies on their way.
+    pub fn packets(&self) -> impl Iterator<Item = &Packet> {
+        self.clients.wire.values()
     }
 
     /// The trace (hash, count and recent records).
@@ -342,6 +396,9 @@ impl<N: Node> World<N> {
                     self.arrive(m);
                 }
             }
+            Pending::Packet(id) => self.packet_arrives(id),
+            Pending::GiveUp(op) => self.give_up(op),
+            Pending::Think { client, .. } => self.think_over(client),
             Pending::Timer { node, generation } => {
                 let host = &mut self.hosts[(node - 1) as usize];
                 let i = host.timers.iter().position(|t| t.generation == generation);
@@ -439,6 +496,11 @@ impl<N: Node> World<N> {
                     .timers
                     .iter()
                     .any(|t| t.generation == generation),
+                Pending::Packet(id) => self.clients.wire.contains_key(&id),
+                Pending::GiveUp(op) => self.clients.is_outstanding(op),
+                Pending::Think { client, generation } => {
+                    self.clients.thinking(client) == Some(generation)
+                }
             };
             if live {
                 return Some(due.at);
@@ -448,7 +510,7 @@ impl<N: Node> World<N> {
         None
     }
 
-    fn schedule(&mut self, at: Time, what: Pending) {
+    pub(crate) fn schedule(&mut self, at: Time, what: Pending) {
         self.next_seq += 1;
         self.queue.push(Reverse(Due {
             at,
@@ -525,6 +587,14 @@ impl<N: Node> World<N> {
                 self.trace.push(self.now, Event::Action(action));
                 self.update_whole();
             }
+            Action::Client { client, node, op } => {
+                let (client, node, op) = (*client, *node, op.clone());
+                if let Err(reason) = self.clients.may_invoke(client) {
+                    return refuse(self, action, reason);
+                }
+                self.trace.push(self.now, Event::Action(action));
+                self.invoke(client, node, op);
+            }
             Action::Deliver { message } | Action::Drop { message } => {
                 let id = *message;
                 let Some(m) = self.in_flight.remove(&id) else {
@@ -578,7 +648,7 @@ impl<N: Node> World<N> {
     }
 
     /// Runs a handler on node `id`, then carries out its outputs and checks invariants.
-    fn run_node(&mut self, id: NodeId, f: impl FnOnce(&mut N, &mut Ctx<'_, N>)) {
+    pub(crate) fn run_node(&mut self, id: NodeId, f: impl FnOnce(&mut N, &mut Ctx<'_, N>)) {
         self.call_node(id, f);
         self.flush(id);
         self.check(id);
@@ -625,6 +695,7 @@ impl<N: Node> World<N> {
                         .retain(|t| t.timer != timer);
                 }
                 Output::Note(note) => self.trace.push(self.now, Event::Note { node: id, note }),
+                Output::Reply { op, reply } => self.send_reply(id, op, reply),
             }
         }
         self.outbox = outbox;

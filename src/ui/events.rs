@@ -19,9 +19,10 @@ use crate::sim::{NodeId, Time, Topic};
 pub const MAX_ROWS: usize = 200;
 
 /// The kinds offered as filters, in the order shown (violations are always shown).
-pub const FILTERS: [EventKind; 7] = [
+pub const FILTERS: [EventKind; 8] = [
     EventKind::Topic(Topic::Leadership),
     EventKind::Topic(Topic::Data),
+    EventKind::Clients,
     EventKind::Actions,
     EventKind::Refusals,
     EventKind::Losses,
@@ -39,6 +40,7 @@ pub fn label(kind: EventKind, spec: &Spec) -> &'static str {
         EventKind::Actions => "Actions",
         EventKind::Refusals => "Refusals",
         EventKind::Violations => "Violations",
+        EventKind::Clients => "Clients",
     }
 }
 
@@ -53,6 +55,7 @@ pub fn icon(kind: EventKind) -> &'static str {
         EventKind::Actions => "☞",
         EventKind::Refusals => "⊘",
         EventKind::Violations => "⚠",
+        EventKind::Clients => "⇄",
     }
 }
 
@@ -67,10 +70,11 @@ pub fn id(kind: EventKind) -> &'static str {
         EventKind::Actions => "actions",
         EventKind::Refusals => "refusals",
         EventKind::Violations => "violations",
+        EventKind::Clients => "clients",
     }
 }
 
-fn bit(kind: EventKind) -> u8 {
+fn bit(kind: EventKind) -> u16 {
     match kind {
         EventKind::Messages => 1,
         EventKind::Losses => 2,
@@ -80,15 +84,16 @@ fn bit(kind: EventKind) -> u8 {
         EventKind::Actions => 32,
         EventKind::Refusals => 64,
         EventKind::Violations => 128,
+        EventKind::Clients => 256,
     }
 }
 
 /// A set of kinds to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shown(u8);
+pub struct Shown(u16);
 
 impl Default for Shown {
-    /// The story of the run: both stories, actions, refusals and losses. Message traffic
+    /// The story of the run: both stories, clients, actions, refusals and losses. Message traffic
     /// and timers (a heartbeat every 50 ms) would bury it, so they start hidden.
     fn default() -> Self {
         Shown(
@@ -96,7 +101,8 @@ impl Default for Shown {
                 | bit(EventKind::Topic(Topic::Data))
                 | bit(EventKind::Actions)
                 | bit(EventKind::Refusals)
-                | bit(EventKind::Losses),
+                | bit(EventKind::Losses)
+                | bit(EventKind::Clients),
         )
     }
 }
@@ -126,7 +132,11 @@ pub fn events_view(props: &ViewProps) -> Html {
     let size = props.lab.world().size();
 
     let spec = props.lab.scenario().protocol;
-    let kind_buttons = FILTERS.iter().map(|&k| {
+    // Only a protocol that serves clients has client lines to filter.
+    let offered = FILTERS
+        .iter()
+        .filter(|&&k| k != EventKind::Clients || spec.serves_clients);
+    let kind_buttons = offered.map(|&k| {
         let on = shown.has(k);
         let onclick = {
             let shown = shown.clone();

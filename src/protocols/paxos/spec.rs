@@ -290,6 +290,7 @@ pub static SPEC: Spec = Spec {
               (Multi-Paxos: a log of them).",
     source: "Lamport, Paxos Made Simple (2001)",
     max_nodes: limits::MAX_NODES,
+    serves_clients: false,
     default_title: "Paxos: five nodes choose one value",
     default_notes: "Every node is proposer, acceptor and learner. Send a value to a node to \
                     have it propose (phase 1: Prepare and Promise; phase 2: Accept and \

@@ -296,6 +296,7 @@ pub static SPEC: Spec = Spec {
     source: "Ongaro and Ousterhout, In Search of an Understandable Consensus Algorithm (2014), \
              and Ongaro's thesis (2014)",
     max_nodes: limits::MAX_NODES,
+    serves_clients: false,
     default_title: "Raft: five servers",
     default_notes: "Watch a leader get elected, then crash it, cut links or send requests.",
     commands: &[TIMEOUT, REQUEST],
