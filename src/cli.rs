@@ -326,6 +326,7 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
             let scenario = read_scenario(&a.input.file)?;
             let mut world = protocols::build(&scenario);
             world.advance_to(a.until.of(&scenario));
+            world.check_at_end();
             ok(pretty(&world.report()))
         }
         Command::Trace(a) => {
@@ -490,6 +491,7 @@ pub fn sweep(scenario: &Scenario, n: u64, chaos: bool, until: Time, base: &str) 
         } else {
             let mut w = protocols::build(&s);
             w.advance_to(until);
+            w.check_at_end();
             w
         };
         let broken: Vec<&'static str> = w.violations().iter().map(|v| v.invariant).collect();

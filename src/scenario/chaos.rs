@@ -21,11 +21,15 @@
 use super::{limits, Scenario};
 use crate::protocols::spec::{Chaos, CommandSpec};
 use crate::protocols::{self, Run};
+use crate::sim::client::Workload;
 use crate::sim::rng::Rng;
 use crate::sim::{Action, Command, NodeId, ScriptEntry, Time};
 
 /// The random stream chaos draws from (nodes use 1..=9, the network 0).
 const CHAOS_STREAM: u64 = 0xC4A0_5000;
+/// The stream the client workload is drawn from: its own, so that adding clients to a
+/// protocol leaves every fault of every seed where it was.
+const WORKLOAD_STREAM: u64 = 0xC4A0_5001;
 /// Faults stop this long before the end: every node is restarted and every link healed,
 /// so the run ends on a whole cluster with time to recover (bounded liveness checks need
 /// a calm stretch to say anything).
@@ -73,6 +77,9 @@ pub struct Mix {
     pub loss: f64,
     /// The network's duplication probability.
     pub duplicate: f64,
+    /// The client workload, for protocols that serve reads and writes and scenarios
+    /// without one of their own.
+    pub workload: Option<Workload>,
 }
 
 /// A rate from a menu that often holds zero: some seeds lack the fault entirely.
@@ -103,6 +110,19 @@ impl Mix {
             at_leader_pm: rate(rng, &[0, 500, 1000]),
             loss: [0.0, 0.0, 0.01, 0.05, 0.15][rng.range_inclusive(0, 4) as usize],
             duplicate: [0.0, 0.0, 0.02, 0.1][rng.range_inclusive(0, 3) as usize],
+            workload: None,
+        }
+    }
+
+    /// A client workload drawn from `rng`: from one lone client to five busy ones, on
+    /// one to three registers, read-heavy or write-heavy.
+    pub fn draw_workload(rng: &mut Rng) -> Workload {
+        let think = [(5, 30), (20, 80), (50, 200), (100, 400)];
+        Workload {
+            clients: rate(rng, &[1, 2, 3, 5]) as u32,
+            keys: rate(rng, &[1, 1, 2, 3]) as u32,
+            think_ms: think[rng.range_inclusive(0, think.len() as u64 - 1) as usize],
+            reads: [0.2, 0.5, 0.8][rng.range_inclusive(0, 2) as usize],
         }
     }
 
@@ -239,7 +259,12 @@ impl Nemesis {
         let n = scenario.nodes;
         let spec = scenario.protocol.0;
         let mut rng = Rng::new(scenario.seed, CHAOS_STREAM);
-        let mix = Mix::draw(&mut rng, n);
+        let mut mix = Mix::draw(&mut rng, n);
+        if spec.serves_clients && scenario.clients.workload.is_none() {
+            let workload = Mix::draw_workload(&mut Rng::new(scenario.seed, WORKLOAD_STREAM));
+            scenario.clients.workload = Some(workload.clone());
+            mix.workload = Some(workload);
+        }
         let net = &mut scenario.network;
         net.loss = net.loss.max(mix.loss);
         net.duplicate = net.duplicate.max(mix.duplicate);
@@ -551,6 +576,7 @@ pub fn run_chaos(scenario: &mut Scenario, until_ms: Time) -> (Box<dyn Run>, Mix)
         }
     }
     run.advance_to(until_ms);
+    run.check_at_end();
     scenario.script = run.script().to_vec();
     (run, nemesis.mix)
 }

@@ -106,6 +106,13 @@ pub struct Expect {
     pub not_in_trace: Vec<String>,
     #[serde(default)]
     pub in_flight: Option<Vec<u64>>,
+    /// The run's history, record by record: each listed field must have that value
+    /// (`qlab run`'s `history` form), and there must be exactly as many records.
+    #[serde(default)]
+    pub history: Option<Vec<Map<String, Value>>>,
+    /// Fields of `qlab run`'s `consistency` object.
+    #[serde(default)]
+    pub consistency: Option<Map<String, Value>>,
 }
 
 /// An event that must be in the trace.
@@ -398,6 +405,43 @@ pub fn check(run: &dyn Run, expect: &Expect) -> Vec<String> {
         let actual: Vec<u64> = run.flights().iter().map(|f| f.id).collect();
         if &actual != want {
             out.push(format!("in_flight: expected {want:?}, got {actual:?}"));
+        }
+    }
+    if let Some(want) = &expect.history {
+        out.extend(check_history(&report, want));
+    }
+    if let Some(want) = &expect.consistency {
+        for (model, v) in want {
+            let got = &report["consistency"][model];
+            if got != v {
+                out.push(format!("consistency.{model}: expected {v}, got {got}"));
+            }
+        }
+    }
+    out
+}
+
+/// The history's records against the case's, field by field.
+fn check_history(report: &Value, want: &[Map<String, Value>]) -> Vec<String> {
+    let empty = Vec::new();
+    let got = report["history"].as_array().unwrap_or(&empty);
+    let mut out = Vec::new();
+    if got.len() != want.len() {
+        out.push(format!(
+            "history: expected {} operations, got {}: {}",
+            want.len(),
+            got.len(),
+            Value::Array(got.clone())
+        ));
+    }
+    for (i, (w, g)) in want.iter().zip(got).enumerate() {
+        for (field, v) in w {
+            if !matches(v, &g[field]) {
+                out.push(format!(
+                    "history[{i}].{field}: expected {v}, got {}",
+                    g[field]
+                ));
+            }
         }
     }
     out
