@@ -511,3 +511,27 @@ fn events_of_clients_are_client_events_about_their_node() {
         .collect();
     assert_eq!(kinds, ["client", "client"]);
 }
+
+/// A protocol that serves no reads or writes says so, at the field.
+#[test]
+fn a_protocol_without_clients_refuses_the_clients_block_the_check_list_and_client_actions() {
+    use quorum_lab::scenario::Scenario;
+    let cases = [
+        (
+            r#"{"version":1,"protocol":"paxos","clients":{"timeout_ms":100}}"#,
+            "clients: paxos serves no reads or writes",
+        ),
+        (
+            r#"{"version":1,"protocol":"paxos","check":["linearizable"]}"#,
+            "check: paxos serves no reads or writes",
+        ),
+        (
+            r#"{"version":1,"protocol":"paxos","script":[{"at_ms":0,"action":"write","client":1,"node":1,"key":"x","value":"1"}]}"#,
+            "script[0].action: unknown action \"write\"",
+        ),
+    ];
+    for (text, says) in cases {
+        let err = Scenario::from_json(text).unwrap_err().to_string();
+        assert!(err.starts_with(says), "{text}: {err}");
+    }
+}
