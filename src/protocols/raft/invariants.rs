@@ -6,11 +6,11 @@
 //! committed and applied entries).
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
+use super::log::Payload;
 use super::node::RaftNode;
 use super::note::Role;
-use super::settings::RaftSettings;
+use super::settings::RaftConfig;
 use crate::sim::{CheckEnv, Checker, Host, InvariantSpec, NodeId};
 
 /// Figure 3: at most one leader can be elected in a given term.
@@ -57,7 +57,7 @@ struct Applied {
     hash: u64,
     by: NodeId,
     term: u64,
-    value: Option<Rc<str>>,
+    payload: Payload,
 }
 
 /// What a leader's log was at the last check, to verify it only grows.
@@ -89,10 +89,11 @@ pub struct RaftChecker {
     last_leader_at: u64,
 }
 
-fn value_text(v: &Option<Rc<str>>) -> String {
-    match v {
-        Some(v) => format!("{v:?}"),
-        None => "a no-op".to_string(),
+fn value_text(p: &Payload) -> String {
+    match p {
+        Payload::Value(v) => format!("{v:?}"),
+        Payload::Noop => "a no-op".to_string(),
+        other => other.text(),
     }
 }
 
@@ -210,7 +211,8 @@ pub const INVARIANTS: &[InvariantSpec] = &[
 impl Checker<RaftNode> for RaftChecker {
     const INVARIANTS: &'static [InvariantSpec] = INVARIANTS;
 
-    fn new(nodes: u32, settings: &RaftSettings) -> Self {
+    fn new(nodes: u32, config: &RaftConfig) -> Self {
+        let settings = &config.consensus;
         let n = nodes as usize;
         RaftChecker {
             leaders: BTreeMap::new(),
@@ -350,17 +352,17 @@ impl Checker<RaftNode> for RaftChecker {
                         hash,
                         by: touched,
                         term: entry.term,
-                        value: entry.value.clone(),
+                        payload: entry.payload.clone(),
                     }),
                     Some(first) if first.hash != hash => report(
                         STATE_MACHINE_SAFETY,
                         format!(
                             "S{touched} applied {} (term {}) at index {index}, but S{} had \
                              applied {} (term {}) there.",
-                            value_text(&entry.value),
+                            value_text(&entry.payload),
                             entry.term,
                             first.by,
-                            value_text(&first.value),
+                            value_text(&first.payload),
                             first.term
                         ),
                     ),

@@ -10,34 +10,106 @@ use serde::Serialize;
 
 use crate::sim::digest::TraceHasher;
 
-/// A log entry: the term it was created in and the client's command (`None` for a leader's
-/// no-op). The value is shared, so copying entries between logs and checkpoints is cheap.
+/// What an entry asks of the state machine: nothing (a leader's no-op), a plain value
+/// (the `request` action of the first release, which the key-value store ignores), or a
+/// client's write or read of a register (thesis §6.4: writes, and with `"reads": "log"`
+/// reads too, go through the log). Text is shared, so copying entries between logs and
+/// checkpoints is cheap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payload {
+    /// A leader's no-op (§8): commits the entries of earlier terms.
+    Noop,
+    /// A `request` action's value.
+    Value(Rc<str>),
+    /// A client's write of `value` to register `key`.
+    Write { key: Rc<str>, value: Rc<str> },
+    /// A client's read of register `key`, answered when the entry is applied.
+    Read { key: Rc<str> },
+}
+
+impl Payload {
+    /// The payload as text for people: the value, "no-op", `x ← "1"` or `read x`.
+    pub fn text(&self) -> String {
+        match self {
+            Payload::Noop => "no-op".to_string(),
+            Payload::Value(v) => v.to_string(),
+            Payload::Write { key, value } => format!("{key} ← {value:?}"),
+            Payload::Read { key } => format!("read {key}"),
+        }
+    }
+
+    /// The payload as `qlab run` reports it: the entry's `value` (`null` for a no-op)
+    /// for the first release's entries, and `write` or `read` fields for a client's.
+    pub fn report_fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let mut map = serde_json::Map::new();
+        match self {
+            Payload::Noop => {
+                map.insert("value".into(), serde_json::Value::Null);
+            }
+            Payload::Value(v) => {
+                map.insert("value".into(), json!(&**v));
+            }
+            Payload::Write { key, value } => {
+                map.insert("write".into(), json!({ "key": &**key, "value": &**value }));
+            }
+            Payload::Read { key } => {
+                map.insert("read".into(), json!({ "key": &**key }));
+            }
+        }
+        map
+    }
+}
+
+impl Serialize for Payload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.report_fields().serialize(s)
+    }
+}
+
+/// A log entry: the term it was created in and the command it carries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// The term of the leader that created it.
     pub term: u64,
-    /// The command, or `None` for a no-op.
-    pub value: Option<Rc<str>>,
+    /// The command.
+    #[serde(flatten)]
+    pub payload: Payload,
 }
 
 impl Entry {
-    /// A hash of the entry itself (term and value).
+    /// A hash of the entry itself (term and command). The first release's entries (no-op
+    /// and plain values) hash as they always did.
     pub fn hash(&self) -> u64 {
         let mut h = TraceHasher::default();
         h.word(self.term);
-        match &self.value {
-            None => h.word(0),
-            Some(v) => {
+        match &self.payload {
+            Payload::Noop => h.word(0),
+            Payload::Value(v) => {
                 h.word(1);
                 h.str(v);
+            }
+            Payload::Write { key, value } => {
+                h.word(2);
+                h.str(key);
+                h.str(value);
+            }
+            Payload::Read { key } => {
+                h.word(3);
+                h.str(key);
             }
         }
         h.finish()
     }
 
-    /// The value as text for people: the command, or "no-op".
-    pub fn value_text(&self) -> &str {
-        self.value.as_deref().unwrap_or("no-op")
+    /// True for a leader's no-op.
+    pub fn is_noop(&self) -> bool {
+        self.payload == Payload::Noop
+    }
+
+    /// The command as text for people.
+    pub fn value_text(&self) -> String {
+        self.payload.text()
     }
 }
 

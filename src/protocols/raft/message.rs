@@ -50,6 +50,9 @@ pub struct AppendEntries {
     pub entries: Vec<Entry>,
     /// The leader's commit index.
     pub leader_commit: u64,
+    /// The leader's latest heartbeat round (thesis §6.4: ReadIndex and leases count who
+    /// acknowledged a round). Not part of the trace's summary.
+    pub round: u64,
 }
 
 /// The answer to an AppendEntries.
@@ -66,6 +69,8 @@ pub struct AppendEntriesReply {
     pub conflict_index: u64,
     /// On failure: the term of the follower's conflicting entry, if it had one there.
     pub conflict_term: Option<u64>,
+    /// The round of the AppendEntries it answers, echoed.
+    pub round: u64,
 }
 
 /// A Raft message.

@@ -1,8 +1,10 @@
 //! Raft (Ongaro and Ousterhout, "In Search of an Understandable Consensus Algorithm",
-//! 2014), §5 in full, with pre-vote and check-quorum from Ongaro's thesis, and four
-//! deliberate bugs for teaching.
+//! 2014), §5 in full, with pre-vote and check-quorum from Ongaro's thesis, a linearizable
+//! key-value store on top (thesis §6.4: writes through the log, reads through the log, by
+//! ReadIndex or under a lease), and deliberate bugs for teaching.
 
 pub mod invariants;
+pub mod kv;
 pub mod log;
 pub mod message;
 pub mod node;
@@ -12,11 +14,12 @@ pub mod spec;
 pub mod view;
 
 pub use invariants::RaftChecker;
-pub use log::{Entry, Log};
+pub use kv::Store;
+pub use log::{Entry, Log, Payload};
 pub use message::{RaftMessage, RaftSummary};
 pub use node::RaftNode;
-pub use note::{Denial, RaftNote, RaftTimer, Role, StepDown};
-pub use settings::{Mutation, RaftSettings};
+pub use note::{Denial, RaftNote, RaftTimer, ReadPath, Role, StepDown};
+pub use settings::{Mutation, RaftConfig, RaftSettings, Reads};
 pub use spec::{request, timeout, SPEC};
 
 /// A simulated Raft cluster.
@@ -24,7 +27,7 @@ pub type RaftWorld = crate::sim::World<RaftNode>;
 
 /// The Raft world a scenario describes, at time 0.
 pub fn world(scenario: &crate::scenario::Scenario) -> RaftWorld {
-    RaftWorld::new(scenario.setup(RaftSettings::of(scenario)))
+    RaftWorld::new(scenario.setup(RaftConfig::of(scenario)))
 }
 
 /// The running leader of the highest term, if any node leads (after a partition two

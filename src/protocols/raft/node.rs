@@ -5,13 +5,15 @@ use std::rc::Rc;
 use serde_json::{json, Value};
 
 use super::invariants::RaftChecker;
-use super::log::{Entry, Log};
+use super::kv::{Owed, PendingRead, Store};
+use super::log::{Entry, Log, Payload};
 use super::message::{
     AppendEntries, AppendEntriesReply, RaftMessage, RequestVote, RequestVoteReply,
 };
-use super::note::{Denial, RaftNote, RaftTimer, Role, StepDown};
-use super::settings::{Mutation, RaftSettings};
+use super::note::{Denial, RaftNote, RaftTimer, ReadPath, Role, StepDown};
+use super::settings::{Mutation, RaftConfig, Reads};
 use super::spec::{REQUEST, TIMEOUT};
+use crate::sim::client::{ClientRequest, Op, OpId, Reply};
 use crate::sim::quorum::majority;
 use crate::sim::{Command, Ctx, MarkKind, Node, NodeId, Time, Topic};
 
@@ -35,6 +37,10 @@ struct Config {
     vote_ignores_log: bool,
     forget_vote: bool,
     fixed_timeouts: bool,
+    /// How a leader serves reads (the mode in effect: see [`RaftConfig::reads_in_effect`]).
+    reads: Reads,
+    stale_reads: bool,
+    leader_reads_unchecked: bool,
 }
 
 impl Config {
@@ -85,6 +91,16 @@ pub struct RaftNode {
     match_index: Vec<u64>,
     /// Followers heard from since the last check-quorum.
     heard_from: NodeSet,
+    /// The key-value store: the committed log applied in order (volatile: rebuilt from
+    /// the log once the node learns the commit index again after a crash).
+    store: Store,
+    /// As leader: the clients it owes an answer, and its heartbeat rounds.
+    owed: Owed,
+    /// With lease reads, a node that restarts refuses to vote until then: it may have
+    /// acknowledged a leader's lease just before it crashed and forgotten when.
+    votes_barred_until: Time,
+    /// Set by a crash, so [`Node::start`] can tell a restart from the first boot.
+    restarted: bool,
 }
 
 impl RaftNode {
@@ -121,6 +137,15 @@ impl RaftNode {
     /// The leader it currently follows (or itself), if known.
     pub fn leader_id(&self) -> Option<NodeId> {
         self.leader_id
+    }
+    /// Its key-value store: the entries it has applied.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    /// As leader: the client operations it has yet to answer (writes and log reads by
+    /// their entry's index, then reads waiting on ReadIndex).
+    pub fn owed(&self) -> &Owed {
+        &self.owed
     }
     /// Who has granted it a vote (or pre-vote) in its current campaign.
     pub fn votes(&self) -> Vec<NodeId> {
@@ -188,6 +213,7 @@ impl RaftNode {
         if was_leader {
             ctx.cancel_timer(RaftTimer::Heartbeat);
             ctx.cancel_timer(RaftTimer::CheckQuorum);
+            self.abandon_clients(ctx);
         }
         self.reset_election_timer(ctx);
     }
@@ -255,6 +281,9 @@ impl RaftNode {
         self.next_index = vec![next; self.size as usize];
         self.match_index = vec![0; self.size as usize];
         self.heard_from = NodeSet::default();
+        self.owed = Owed::default();
+        self.owed.rounds.reset(self.size);
+        self.owed.rounds.start(ctx.now(), self.config.lease_ms());
         ctx.note(RaftNote::BecameLeader {
             term: self.current_term,
         });
@@ -262,7 +291,7 @@ impl RaftNode {
         if self.config.leader_noop {
             let index = self.log.append(Entry {
                 term: self.current_term,
-                value: None,
+                payload: Payload::Noop,
             });
             ctx.note(RaftNote::Accepted {
                 index,
@@ -295,6 +324,7 @@ impl RaftNode {
             prev_log_term: self.log.term_at(prev_log_index),
             entries: self.log.slice(next, last).to_vec(),
             leader_commit: self.commit_index,
+            round: self.owed.rounds.current(),
         };
         ctx.send(peer, RaftMessage::AppendEntries(ae));
     }
@@ -342,7 +372,33 @@ impl RaftNode {
                 from: self.last_applied + 1,
                 to: index,
             });
+            for i in self.last_applied + 1..=index {
+                self.apply(ctx, i);
+            }
             self.last_applied = index;
+        }
+        self.serve_reads(ctx);
+    }
+
+    /// Applies entry `index` to the store; a leader answers the client that asked for it.
+    fn apply(&mut self, ctx: &mut Ctx<'_, Self>, index: u64) {
+        let Some(entry) = self.log.get(index) else {
+            return;
+        };
+        let payload = entry.payload.clone();
+        self.store.apply(&payload);
+        let Some(op) = self.owed.entries.remove(&index) else {
+            return;
+        };
+        match payload {
+            Payload::Read { key } => {
+                let read = self.store.get(&key).map(str::to_string);
+                self.answer_read(ctx, op, read, ReadPath::Log);
+            }
+            _ => {
+                ctx.note(RaftNote::Written { op, index });
+                ctx.reply(op, Reply::written());
+            }
         }
     }
 
@@ -361,21 +417,212 @@ impl RaftNode {
         let term = self.current_term;
         let index = self.log.append(Entry {
             term,
-            value: Some(Rc::from(value)),
+            payload: Payload::Value(Rc::from(value)),
         });
         ctx.note(RaftNote::Accepted {
             index,
             term,
             value: Some(value.to_string()),
         });
-        // Replicate at once to followers that are caught up; the others are mid-repair
-        // and get it when their reply comes back or at the next heartbeat.
+        self.replicate_new(ctx, index);
+    }
+
+    /// Sends a new entry at once to followers that are caught up (the others are
+    /// mid-repair and get it when their reply comes back or at the next heartbeat), and
+    /// commits it if this node is a majority by itself.
+    fn replicate_new(&mut self, ctx: &mut Ctx<'_, Self>, index: u64) {
         for peer in self.peers() {
             if self.next_index[(peer - 1) as usize] == index {
                 self.send_append(ctx, peer);
             }
         }
         self.advance_commit(ctx);
+    }
+
+    /// Thesis §6.4: a client's write or read. Only the leader serves them; any other
+    /// server refers the client to the leader it knows (§6.2). Writes go through the
+    /// log; reads take the path `reads` says.
+    fn on_client_op(&mut self, ctx: &mut Ctx<'_, Self>, request: ClientRequest) {
+        let ClientRequest {
+            id: op, op: what, ..
+        } = request;
+        let text = what.to_string();
+        if let (Op::Read { key }, true) = (&what, self.config.stale_reads) {
+            // The mutation: whatever this server has applied, leader or not.
+            let read = self.store.get(key).map(str::to_string);
+            return self.answer_read(ctx, op, read, ReadPath::Local);
+        }
+        if self.role != Role::Leader {
+            ctx.note(RaftNote::Referred {
+                op,
+                leader: self.leader_id,
+            });
+            let reason = format!("S{} is not the leader", self.id);
+            let leader = self.leader_id;
+            return ctx.reply(op, Reply::Fail { reason, leader });
+        }
+        match what {
+            Op::Write { key, value } => {
+                let payload = Payload::Write {
+                    key: Rc::from(key),
+                    value: Rc::from(value),
+                };
+                self.log_op(ctx, op, payload, text)
+            }
+            Op::Read { key } => self.on_read(ctx, op, Rc::from(key), text),
+        }
+    }
+
+    /// The leader appends a client's operation; it answers once the entry is applied.
+    fn log_op(&mut self, ctx: &mut Ctx<'_, Self>, op: OpId, payload: Payload, what: String) {
+        let term = self.current_term;
+        let index = self.log.append(Entry { term, payload });
+        self.owed.entries.insert(index, op);
+        ctx.note(RaftNote::Logged {
+            op,
+            index,
+            term,
+            what,
+        });
+        self.replicate_new(ctx, index);
+    }
+
+    /// The leader takes a read.
+    fn on_read(&mut self, ctx: &mut Ctx<'_, Self>, op: OpId, key: Rc<str>, what: String) {
+        if self.config.leader_reads_unchecked {
+            // The mutation: a deposed leader that has not heard so answers from a past
+            // it alone still believes in.
+            let read = self.store.get(&key).map(str::to_string);
+            return self.answer_read(ctx, op, read, ReadPath::Unchecked);
+        }
+        if self.config.reads == Reads::Log {
+            return self.log_op(ctx, op, Payload::Read { key }, what);
+        }
+        let own_term_committed = self.own_term_committed();
+        if self.config.reads == Reads::Lease && own_term_committed && self.holds_lease(ctx.now()) {
+            // §6.4.1: no other leader can have been elected yet, so nothing newer than
+            // what this leader has applied can have been committed.
+            let read = self.store.get(&key).map(str::to_string);
+            return self.answer_read(ctx, op, read, ReadPath::Lease);
+        }
+        // ReadIndex (and a lease read without a lease, which falls back to it).
+        if !own_term_committed {
+            ctx.note(RaftNote::AwaitingOwnCommit {
+                op,
+                term: self.current_term,
+            });
+        }
+        self.owed.reads.push(PendingRead {
+            op,
+            key,
+            read_index: None,
+            round: 0,
+        });
+        self.serve_reads(ctx);
+    }
+
+    /// §6.4, step 1: a leader knows the commit index only once an entry of its own term
+    /// is committed (at the start of its term it may not know which entries are).
+    fn own_term_committed(&self) -> bool {
+        self.log.term_at(self.commit_index) == self.current_term
+    }
+
+    /// §6.4.1: whether a majority acknowledged heartbeats this leader sent within the
+    /// last minimum election timeout.
+    fn holds_lease(&self, now: Time) -> bool {
+        self.owed
+            .rounds
+            .lease_until(self.id, self.majority(), self.config.lease_ms())
+            .is_some_and(|until| now < until)
+    }
+
+    /// Moves the leader's waiting reads along (§6.4): reads without a read index get the
+    /// commit index once an entry of this term is committed, with one new heartbeat round
+    /// for them all; reads whose round a majority acknowledged are answered once the
+    /// state machine has applied up to their read index.
+    fn serve_reads(&mut self, ctx: &mut Ctx<'_, Self>) {
+        if self.role != Role::Leader || self.owed.reads.is_empty() || !self.own_term_committed() {
+            return;
+        }
+        if self.owed.reads.iter().any(|r| r.read_index.is_none()) {
+            let round = self.owed.rounds.start(ctx.now(), self.config.lease_ms());
+            let index = self.commit_index;
+            for r in self
+                .owed
+                .reads
+                .iter_mut()
+                .filter(|r| r.read_index.is_none())
+            {
+                r.read_index = Some(index);
+                r.round = round;
+                ctx.note(RaftNote::ReadIndex {
+                    op: r.op,
+                    index,
+                    round,
+                });
+            }
+            for peer in self.peers() {
+                self.send_append(ctx, peer);
+            }
+        }
+        let (me, majority, applied) = (self.id, self.majority(), self.last_applied);
+        let rounds = &self.owed.rounds;
+        let (ready, waiting): (Vec<PendingRead>, Vec<PendingRead>) =
+            std::mem::take(&mut self.owed.reads)
+                .into_iter()
+                .partition(|r| {
+                    r.read_index.is_some_and(|i| applied >= i)
+                        && rounds.confirmed(r.round, me, majority)
+                });
+        self.owed.reads = waiting;
+        for r in ready {
+            let read = self.store.get(&r.key).map(str::to_string);
+            self.answer_read(ctx, r.op, read, ReadPath::ReadIndex);
+        }
+    }
+
+    fn answer_read(
+        &mut self,
+        ctx: &mut Ctx<'_, Self>,
+        op: OpId,
+        read: Option<String>,
+        via: ReadPath,
+    ) {
+        ctx.note(RaftNote::Served {
+            op,
+            read: read.clone(),
+            via,
+        });
+        ctx.reply(op, Reply::read(read));
+    }
+
+    /// A leader steps down: its waiting writes stay unanswered (each entry may yet
+    /// commit under the next leader, so the client must record "unknown"), and its
+    /// waiting reads fail (a read not answered changed nothing, and the client can ask
+    /// the new leader).
+    fn abandon_clients(&mut self, ctx: &mut Ctx<'_, Self>) {
+        let owed = std::mem::take(&mut self.owed);
+        let mut reads: Vec<OpId> = owed.reads.iter().map(|r| r.op).collect();
+        let mut writes = 0;
+        for (&index, &op) in &owed.entries {
+            match self.log.get(index).map(|e| &e.payload) {
+                Some(Payload::Read { .. }) => reads.push(op),
+                _ => writes += 1,
+            }
+        }
+        if writes == 0 && reads.is_empty() {
+            return;
+        }
+        ctx.note(RaftNote::Abandoned {
+            writes,
+            reads: reads.len() as u64,
+        });
+        reads.sort_unstable();
+        for op in reads {
+            let reason = format!("S{} stepped down before it could answer", self.id);
+            let leader = self.leader_id;
+            ctx.reply(op, Reply::Fail { reason, leader });
+        }
     }
 
     /// The user makes the election timer fire now. A leader has none to fire.
@@ -392,19 +639,28 @@ impl RaftNode {
 
     // ----- RPC handlers -----
 
+    /// Whether this server has reason to believe a leader is active: it leads, it heard
+    /// from a leader within the minimum election timeout, or (lease reads) it restarted
+    /// less than that long ago. Pre-vote refuses candidates then (thesis §9.6), and with
+    /// lease reads so does the vote itself (§4.2.3).
+    fn leader_active(&self, now: Time) -> bool {
+        self.role == Role::Leader
+            || self
+                .last_leader_contact
+                .is_some_and(|t| now < t + self.config.lease_ms())
+            || now < self.votes_barred_until
+    }
+
     fn on_request_vote(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, rv: RequestVote) {
         let log_ok = self.config.vote_ignores_log
             || rv.last_log_term > self.log.last_term()
             || (rv.last_log_term == self.log.last_term()
                 && rv.last_log_index >= self.log.last_index());
+        let leader_active = self.leader_active(ctx.now());
         if rv.pre_vote {
             // Thesis §9.6: grant if the candidate could win: its term would be current,
             // its log is up-to-date, and we have not heard from a leader recently.
             // Nothing is recorded and no term changes.
-            let leader_active = self.role == Role::Leader
-                || self
-                    .last_leader_contact
-                    .is_some_and(|t| ctx.now() < t + self.config.lease_ms());
             let denied = if rv.term < self.current_term {
                 Some(Denial::StaleTerm)
             } else if leader_active {
@@ -429,6 +685,24 @@ impl RaftNode {
                 term,
                 vote_granted: denied.is_none(),
                 pre_vote: true,
+            };
+            ctx.send(from, RaftMessage::RequestVoteReply(reply));
+            return;
+        }
+        if self.config.reads == Reads::Lease && leader_active {
+            // Thesis §4.2.3, leader stickiness, which leases rest on (§6.4.1): within the
+            // minimum election timeout of hearing from a leader, a server neither
+            // updates its term nor grants its vote.
+            ctx.note(RaftNote::Voted {
+                candidate: from,
+                term: rv.term,
+                pre_vote: false,
+                denied: Some(Denial::LeaderActive),
+            });
+            let reply = RequestVoteReply {
+                term: self.current_term,
+                vote_granted: false,
+                pre_vote: false,
             };
             ctx.send(from, RaftMessage::RequestVoteReply(reply));
             return;
@@ -488,12 +762,14 @@ impl RaftNode {
 
     fn on_append_entries(&mut self, ctx: &mut Ctx<'_, Self>, from: NodeId, ae: AppendEntries) {
         self.observe_term(ctx, ae.term);
+        let round = ae.round;
         let reject = |term, conflict_index, conflict_term| AppendEntriesReply {
             term,
             success: false,
             match_index: 0,
             conflict_index,
             conflict_term,
+            round,
         };
         if ae.term < self.current_term {
             // §5.1: a stale leader learns the newer term from the reply and steps down.
@@ -559,6 +835,7 @@ impl RaftNode {
             match_index,
             conflict_index: 0,
             conflict_term: None,
+            round,
         };
         ctx.send(from, RaftMessage::AppendEntriesReply(reply));
     }
@@ -569,6 +846,10 @@ impl RaftNode {
             return;
         }
         self.heard_from.insert(from);
+        // Any answer in this term acknowledges the round it echoes (a rejection too: the
+        // follower still follows this leader), which may confirm waiting reads.
+        self.owed.rounds.ack(from, r.round);
+        self.serve_reads(ctx);
         let p = (from - 1) as usize;
         if r.success {
             if r.match_index <= self.match_index[p] {
@@ -602,13 +883,14 @@ impl RaftNode {
 }
 
 impl Node for RaftNode {
-    type Settings = RaftSettings;
+    type Settings = RaftConfig;
     type Message = RaftMessage;
     type Timer = RaftTimer;
     type Note = RaftNote;
     type Checker = RaftChecker;
 
-    fn new(id: NodeId, nodes: u32, s: &RaftSettings) -> Self {
+    fn new(id: NodeId, nodes: u32, c: &RaftConfig) -> Self {
+        let s = &c.consensus;
         RaftNode {
             id,
             size: nodes,
@@ -622,6 +904,9 @@ impl Node for RaftNode {
                 vote_ignores_log: s.has(Mutation::VoteIgnoresLog),
                 forget_vote: s.has(Mutation::ForgetVote),
                 fixed_timeouts: s.has(Mutation::FixedTimeouts),
+                reads: c.reads_in_effect(),
+                stale_reads: s.has(Mutation::StaleReads),
+                leader_reads_unchecked: s.has(Mutation::LeaderReadsUnchecked),
             },
             current_term: 0,
             voted_for: None,
@@ -635,10 +920,17 @@ impl Node for RaftNode {
             next_index: Vec::new(),
             match_index: Vec::new(),
             heard_from: NodeSet::default(),
+            store: Store::default(),
+            owed: Owed::default(),
+            votes_barred_until: 0,
+            restarted: false,
         }
     }
 
     fn start(&mut self, ctx: &mut Ctx<'_, Self>) {
+        if self.restarted && self.config.reads == Reads::Lease {
+            self.votes_barred_until = ctx.now() + self.config.lease_ms();
+        }
         self.reset_election_timer(ctx);
     }
 
@@ -653,6 +945,9 @@ impl Node for RaftNode {
         self.next_index.clear();
         self.match_index.clear();
         self.heard_from = NodeSet::default();
+        self.store = Store::default();
+        self.owed = Owed::default();
+        self.restarted = true;
         if self.config.forget_vote {
             self.voted_for = None;
         }
@@ -672,6 +967,10 @@ impl Node for RaftNode {
             (RaftTimer::Election, Role::Leader) => {}
             (RaftTimer::Election, _) => self.start_campaign(ctx),
             (RaftTimer::Heartbeat, Role::Leader) => {
+                if self.config.reads == Reads::Lease {
+                    // Each heartbeat is a new round, so acknowledgements renew the lease.
+                    self.owed.rounds.start(ctx.now(), self.config.lease_ms());
+                }
                 for peer in self.peers() {
                     self.send_append(ctx, peer);
                 }
@@ -700,6 +999,10 @@ impl Node for RaftNode {
         }
     }
 
+    fn on_client(&mut self, ctx: &mut Ctx<'_, Self>, request: ClientRequest) {
+        self.on_client_op(ctx, request);
+    }
+
     fn mark(note: &RaftNote) -> Option<MarkKind> {
         match note {
             RaftNote::BecameLeader { .. } => Some(MarkKind::Election),
@@ -723,7 +1026,14 @@ impl Node for RaftNode {
             | RaftNote::Truncated { .. }
             | RaftNote::Stored { .. }
             | RaftNote::Committed { .. }
-            | RaftNote::Applied { .. } => Topic::Data,
+            | RaftNote::Applied { .. }
+            | RaftNote::Referred { .. }
+            | RaftNote::Logged { .. }
+            | RaftNote::AwaitingOwnCommit { .. }
+            | RaftNote::ReadIndex { .. }
+            | RaftNote::Written { .. }
+            | RaftNote::Served { .. }
+            | RaftNote::Abandoned { .. } => Topic::Data,
         }
     }
 
@@ -732,7 +1042,12 @@ impl Node for RaftNode {
             .log
             .entries()
             .iter()
-            .map(|e| json!({ "term": e.term, "value": e.value.as_deref() }))
+            .map(|e| {
+                let mut fields = serde_json::Map::new();
+                fields.insert("term".into(), json!(e.term));
+                fields.extend(e.payload.report_fields());
+                Value::Object(fields)
+            })
             .collect();
         json!({
             "role": self.role.name(),
@@ -742,6 +1057,7 @@ impl Node for RaftNode {
             "last_applied": self.last_applied,
             "leader_id": self.leader_id,
             "log": log,
+            "store": self.store.to_json(),
         })
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::sim::client::OpId;
 use crate::sim::digest::{Digest, TraceHasher};
 use crate::sim::NodeId;
 
@@ -118,6 +119,36 @@ impl fmt::Display for StepDown {
     }
 }
 
+/// How a read was answered (thesis §6.4), or which deliberate bug answered it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadPath {
+    /// Its log entry was applied (`"reads": "log"`).
+    Log,
+    /// The leader confirmed its leadership with a heartbeat round (ReadIndex).
+    ReadIndex,
+    /// The leader held a lease.
+    Lease,
+    /// A leader answered without checking (`leader_reads_unchecked`).
+    Unchecked,
+    /// Any server answered from its own state machine (`stale_reads`).
+    Local,
+}
+
+impl fmt::Display for ReadPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReadPath::Log => "once its log entry was applied",
+            ReadPath::ReadIndex => "after a majority confirmed it still leads (ReadIndex)",
+            ReadPath::Lease => "under its lease",
+            ReadPath::Unchecked => {
+                "without checking that it still leads (mutation leader_reads_unchecked)"
+            }
+            ReadPath::Local => "from its own state machine, unchecked (mutation stale_reads)",
+        })
+    }
+}
+
 /// A protocol event worth a line in the trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -159,6 +190,31 @@ pub enum RaftNote {
     Committed { index: u64, by_leader: bool },
     /// Entries `from..=to` were applied to the state machine, in order.
     Applied { from: u64, to: u64 },
+    /// Turned a client's operation away: not the leader (§6.2: it names the leader it
+    /// knows).
+    Referred { op: OpId, leader: Option<NodeId> },
+    /// Appended a client's operation as a new entry.
+    Logged {
+        op: OpId,
+        index: u64,
+        term: u64,
+        what: String,
+    },
+    /// Holds a read until an entry of its own term is committed (§6.4, step 1).
+    AwaitingOwnCommit { op: OpId, term: u64 },
+    /// Recorded a read's read index and started a heartbeat round to confirm it leads.
+    ReadIndex { op: OpId, index: u64, round: u64 },
+    /// Applied a client's write and answered it.
+    Written { op: OpId, index: u64 },
+    /// Answered a client's read.
+    Served {
+        op: OpId,
+        read: Option<String>,
+        via: ReadPath,
+    },
+    /// Stepped down owing clients: the writes stay unanswered (their entries may still
+    /// commit), the reads are failed (a read that was not answered changed nothing).
+    Abandoned { writes: u64, reads: u64 },
 }
 
 impl fmt::Display for RaftNote {
@@ -218,6 +274,38 @@ impl fmt::Display for RaftNote {
             RaftNote::Committed { index, .. } => write!(f, "committed up to index {index}"),
             RaftNote::Applied { from, to } if from == to => write!(f, "applied entry {from}"),
             RaftNote::Applied { from, to } => write!(f, "applied entries {from}–{to}"),
+            RaftNote::Referred { op, leader } => match leader {
+                Some(l) => write!(f, "turned op {op} away: not the leader (try S{l})"),
+                None => write!(f, "turned op {op} away: not the leader (leader unknown)"),
+            },
+            RaftNote::Logged {
+                op,
+                index,
+                term,
+                what,
+            } => write!(f, "appended op {op} ({what}) as entry {index} (term {term})"),
+            RaftNote::AwaitingOwnCommit { op, term } => write!(
+                f,
+                "holds read op {op} until an entry of its term {term} is committed"
+            ),
+            RaftNote::ReadIndex { op, index, round } => write!(
+                f,
+                "read op {op}: read index {index}, confirming leadership with heartbeat round {round}"
+            ),
+            RaftNote::Written { op, index } => {
+                write!(f, "applied op {op}'s write (entry {index}) and answered ok")
+            }
+            RaftNote::Served { op, read, via } => match read {
+                Some(v) => write!(f, "answered read op {op} with {v:?} {via}"),
+                None => write!(f, "answered read op {op} with nothing (never written) {via}"),
+            },
+            RaftNote::Abandoned { writes, reads } => write!(
+                f,
+                "stepped down owing {writes} write{} (left unanswered: they may still commit) \
+                 and {reads} read{} (failed)",
+                if *writes == 1 { "" } else { "s" },
+                if *reads == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -276,6 +364,39 @@ impl Digest for RaftNote {
                 .iter()
                 .for_each(|w| h.word(*w)),
             RaftNote::Applied { from, to } => [12, *from, *to].iter().for_each(|w| h.word(*w)),
+            RaftNote::Referred { op, leader } => {
+                [13, *op as u64].iter().for_each(|w| h.word(*w));
+                leader.digest(h);
+            }
+            RaftNote::Logged {
+                op,
+                index,
+                term,
+                what,
+            } => {
+                [14, *op as u64, *index, *term]
+                    .iter()
+                    .for_each(|w| h.word(*w));
+                h.str(what);
+            }
+            RaftNote::AwaitingOwnCommit { op, term } => {
+                [15, *op as u64, *term].iter().for_each(|w| h.word(*w))
+            }
+            RaftNote::ReadIndex { op, index, round } => [16, *op as u64, *index, *round]
+                .iter()
+                .for_each(|w| h.word(*w)),
+            RaftNote::Written { op, index } => {
+                [17, *op as u64, *index].iter().for_each(|w| h.word(*w))
+            }
+            RaftNote::Served { op, read, via } => {
+                [18, *op as u64, *via as u64]
+                    .iter()
+                    .for_each(|w| h.word(*w));
+                read.digest(h);
+            }
+            RaftNote::Abandoned { writes, reads } => {
+                [19, *writes, *reads].iter().for_each(|w| h.word(*w))
+            }
         }
     }
 }

@@ -20,15 +20,21 @@ pub enum Mutation {
     ForgetVote,
     /// Every election timeout is the range's lower bound (no randomization).
     FixedTimeouts,
+    /// Every server, followers too, answers reads at once from its own state machine.
+    StaleReads,
+    /// A leader answers reads at once, with neither ReadIndex nor a valid lease.
+    LeaderReadsUnchecked,
 }
 
 impl Mutation {
     /// Every mutation, in the order the page lists them.
-    pub const ALL: [Mutation; 4] = [
+    pub const ALL: [Mutation; 6] = [
         Mutation::CommitOldTerms,
         Mutation::VoteIgnoresLog,
         Mutation::ForgetVote,
         Mutation::FixedTimeouts,
+        Mutation::StaleReads,
+        Mutation::LeaderReadsUnchecked,
     ];
 
     /// The name used in scenario files.
@@ -38,6 +44,8 @@ impl Mutation {
             Mutation::VoteIgnoresLog => "vote_ignores_log",
             Mutation::ForgetVote => "forget_vote",
             Mutation::FixedTimeouts => "fixed_timeouts",
+            Mutation::StaleReads => "stale_reads",
+            Mutation::LeaderReadsUnchecked => "leader_reads_unchecked",
         }
     }
 
@@ -57,6 +65,12 @@ impl Mutation {
             }
             Mutation::ForgetVote => "A node forgets whom it voted for when it crashes.",
             Mutation::FixedTimeouts => "Election timeouts are not randomized (§5.2).",
+            Mutation::StaleReads => {
+                "Any server, followers too, answers reads from its own state machine (thesis §6.4)."
+            }
+            Mutation::LeaderReadsUnchecked => {
+                "A leader answers reads locally without confirming it still leads (thesis §6.4)."
+            }
         }
     }
 }
@@ -64,6 +78,97 @@ impl Mutation {
 impl fmt::Display for Mutation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// How a leader serves reads (`raft.reads`, thesis §6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reads {
+    /// A read is an entry of the log, answered when it is applied: simple and slow.
+    Log,
+    /// §6.4: the leader records its commit index as the read index once an entry of its
+    /// own term is committed, confirms with a round of heartbeats that a majority still
+    /// follows it, and answers once it has applied up to the read index.
+    #[default]
+    ReadIndex,
+    /// §6.4.1: while a majority acknowledged heartbeats it sent within the last minimum
+    /// election timeout, the leader answers at once. Followers then refuse to vote for
+    /// another candidate within that time of hearing from a leader (§4.2.3), which is
+    /// what makes the lease hold.
+    Lease,
+}
+
+impl Reads {
+    /// The name in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reads::Log => "log",
+            Reads::ReadIndex => "read_index",
+            Reads::Lease => "lease",
+        }
+    }
+}
+
+impl fmt::Display for Reads {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The whole `raft` block as the nodes use it: the consensus settings of the first
+/// release and how the key-value store serves reads, which came with clients.
+///
+/// `reads` sits beside [`RaftSettings`] rather than in it so that code building
+/// `RaftSettings` field by field keeps compiling; [`RaftConfig::reads_in_effect`] is the
+/// mode the nodes run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RaftConfig {
+    /// Elections and replication.
+    pub consensus: RaftSettings,
+    /// `raft.reads` as written.
+    pub reads: Reads,
+}
+
+impl RaftConfig {
+    /// The read mode the nodes run: a lease lasts the minimum election timeout, so with
+    /// manual elections (`election_timeout_ms: null`) there is no lease to hold and
+    /// `lease` falls back to `read_index` (the spec's warnings say so).
+    pub fn reads_in_effect(&self) -> Reads {
+        match (self.reads, self.consensus.election_timeout_ms) {
+            (Reads::Lease, None) => Reads::ReadIndex,
+            (r, _) => r,
+        }
+    }
+
+    /// Reads and checks the `raft` block's JSON text (`None`: every default).
+    pub fn parse(text: Option<&str>) -> Result<RaftConfig, ScenarioError> {
+        let raw: RawRaft = match text {
+            None => RawRaft::default(),
+            Some(text) => parse_block("raft", text)?,
+        };
+        let reads = raw.reads.unwrap_or_default();
+        Ok(RaftConfig {
+            consensus: RaftSettings::from_raw(raw)?,
+            reads,
+        })
+    }
+
+    /// The block with every field written out, except `reads` at its default: so the
+    /// block of every scenario written before reads existed (and of
+    /// [`RaftSettings::to_value`]) stays exactly what it was.
+    pub fn to_value(&self) -> Value {
+        let mut v = self.consensus.to_value();
+        if self.reads != Reads::default() {
+            v["reads"] = Value::from(self.reads.name());
+        }
+        v
+    }
+
+    /// The configuration of a Raft scenario (its block was checked when it was read).
+    pub fn of(scenario: &Scenario) -> RaftConfig {
+        RaftConfig::parse(Some(&scenario.settings.to_string()))
+            .expect("a scenario's settings block was checked when it was read")
     }
 }
 
@@ -132,14 +237,19 @@ struct RawRaft {
     check_quorum: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     mutations: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reads: Option<Reads>,
 }
 
 impl RaftSettings {
     /// Reads and checks the `raft` block's JSON text (`None`: every default).
+    /// (`raft.reads` is checked too, and left to [`RaftConfig`].)
     pub fn parse(text: Option<&str>) -> Result<RaftSettings, ScenarioError> {
+        RaftConfig::parse(text).map(|c| c.consensus)
+    }
+
+    fn from_raw(raw: RawRaft) -> Result<RaftSettings, ScenarioError> {
         let d = RaftSettings::default();
-        let Some(text) = text else { return Ok(d) };
-        let raw: RawRaft = parse_block("raft", text)?;
         let election_timeout_ms = match raw.election_timeout_ms {
             None => d.election_timeout_ms,
             Some(None) => None,
@@ -169,7 +279,8 @@ impl RaftSettings {
         })
     }
 
-    /// The block with every field written out.
+    /// The block with every field but `reads` written out (the block of the first
+    /// release; [`RaftConfig::to_value`] writes the whole block).
     pub fn to_value(&self) -> Value {
         let raw = RawRaft {
             election_timeout_ms: Some(self.election_timeout_ms.map(|(a, b)| [a, b])),
@@ -183,6 +294,7 @@ impl RaftSettings {
                     .map(|m| m.name().to_string())
                     .collect(),
             ),
+            reads: None,
         };
         serde_json::to_value(raw).expect("settings serialize")
     }
@@ -196,21 +308,35 @@ impl RaftSettings {
 
 /// The spec's `settings`: checks the block and writes it back with every field.
 pub(super) fn canonical(text: Option<&str>) -> Result<Value, ScenarioError> {
-    RaftSettings::parse(text).map(|s| s.to_value())
+    RaftConfig::parse(text).map(|c| c.to_value())
 }
 
-/// The spec's `warnings`: a heartbeat at or above the election timeout.
+/// The spec's `warnings`: a heartbeat at or above the election timeout, and lease reads
+/// with manual elections (no lease without an election timeout).
 pub(super) fn warnings(block: &Value) -> Vec<(&'static str, String)> {
-    let Ok(s) = RaftSettings::parse(Some(&block.to_string())) else {
+    let Ok(c) = RaftConfig::parse(Some(&block.to_string())) else {
         return Vec::new();
     };
-    match s.election_timeout_ms {
-        Some((lo, _)) if s.heartbeat_ms >= lo => vec![(
-            "heartbeat_ms",
-            "At or above the election timeout: followers will time out between heartbeats \
-             and call elections under a working leader."
-                .to_string(),
-        )],
-        _ => Vec::new(),
+    let s = &c.consensus;
+    let mut out = Vec::new();
+    if let Some((lo, _)) = s.election_timeout_ms {
+        if s.heartbeat_ms >= lo {
+            out.push((
+                "heartbeat_ms",
+                "At or above the election timeout: followers will time out between heartbeats \
+                 and call elections under a working leader."
+                    .to_string(),
+            ));
+        }
     }
+    if c.reads == Reads::Lease && s.election_timeout_ms.is_none() {
+        // Beside the form's field that causes it: `reads` has no field of its own.
+        out.push((
+            "election_timeout_ms",
+            "Lease reads need an election timeout (a lease lasts the shortest one): with \
+             manual elections, reads use ReadIndex instead."
+                .to_string(),
+        ));
+    }
+    out
 }

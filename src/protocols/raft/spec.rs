@@ -123,6 +123,20 @@ const MUTATIONS: &[MutationSpec] = &[
                  and no leader is elected.",
         preset: Some("fixed-timeouts"),
     },
+    MutationSpec {
+        name: "stale_reads",
+        removes: Mutation::StaleReads.removes(),
+        breaks: "Linearizability: a follower that has not yet applied a write answers a read \
+                 with the older value, after the write was acknowledged.",
+        preset: None,
+    },
+    MutationSpec {
+        name: "leader_reads_unchecked",
+        removes: Mutation::LeaderReadsUnchecked.removes(),
+        breaks: "Linearizability: a deposed leader cut off in a minority keeps answering reads \
+                 with old values while the majority's new leader accepts writes.",
+        preset: None,
+    },
 ];
 
 /// A message look (legend entries are written out as data).
@@ -296,7 +310,7 @@ pub static SPEC: Spec = Spec {
     source: "Ongaro and Ousterhout, In Search of an Understandable Consensus Algorithm (2014), \
              and Ongaro's thesis (2014)",
     max_nodes: limits::MAX_NODES,
-    serves_clients: false,
+    serves_clients: true,
     default_title: "Raft: five servers",
     default_notes: "Watch a leader get elected, then crash it, cut links or send requests.",
     commands: &[TIMEOUT, REQUEST],

@@ -42,8 +42,8 @@ fn entry_view(index: u64, e: &Entry, commit: u64) -> EntryView {
     EntryView {
         index,
         term: Some(e.term),
-        value: e.value_text().to_string(),
-        noop: e.value.is_none(),
+        value: e.value_text(),
+        noop: e.is_noop(),
         settled: index <= commit,
     }
 }
@@ -172,9 +172,14 @@ impl Look for RaftNode {
                     },
                 ),
                 ("leaderCommit", a.leader_commit.to_string()),
+                ("heartbeat round", a.round.to_string()),
             ],
             RaftMessage::AppendEntriesReply(r) => {
-                let mut fields = vec![("term", r.term.to_string()), ("success", yes_no(r.success))];
+                let mut fields = vec![
+                    ("term", r.term.to_string()),
+                    ("success", yes_no(r.success)),
+                    ("heartbeat round", r.round.to_string()),
+                ];
                 if r.success {
                     fields.push(("match index", r.match_index.to_string()));
                 } else {
@@ -285,6 +290,7 @@ impl Look for RaftNode {
                 rows,
             }));
         }
+        sections.extend(kv_sections(n, host.up));
         sections
     }
 
@@ -473,4 +479,63 @@ fn role_name(role: Role) -> &'static str {
         Role::Candidate => "candidate",
         Role::Leader => "leader",
     }
+}
+
+/// The inspector's key-value sections: the registers the node has applied and, for a
+/// leader, the clients it owes an answer. Left out while there is nothing to show, so a
+/// run without clients looks as it always did.
+fn kv_sections(n: &RaftNode, up: bool) -> Vec<Section> {
+    let mut out = Vec::new();
+    if !n.store().is_empty() {
+        out.push(Section::Table(TableView {
+            title: "Key-value store (applied entries)",
+            columns: vec![("Key", ""), ("Value", "What the register holds here")],
+            rows: n
+                .store()
+                .registers()
+                .map(|(k, v)| vec![k.to_string(), format!("{v:?}")])
+                .collect(),
+        }));
+    }
+    let owed = n.owed();
+    if up && n.role() == Role::Leader && (!owed.entries.is_empty() || !owed.reads.is_empty()) {
+        let mut rows: Vec<Vec<String>> = owed
+            .entries
+            .iter()
+            .map(|(index, op)| {
+                let what = n
+                    .log()
+                    .get(*index)
+                    .map_or_else(String::new, |e| e.value_text());
+                vec![
+                    format!("op {op}"),
+                    what,
+                    format!("entry {index} to be applied"),
+                ]
+            })
+            .collect();
+        rows.extend(owed.reads.iter().map(|r| {
+            let waits = match r.read_index {
+                None => "an entry of its term to commit".to_string(),
+                Some(i) => format!(
+                    "a majority to acknowledge round {} (read index {i})",
+                    r.round
+                ),
+            };
+            vec![format!("op {}", r.op), format!("read {}", r.key), waits]
+        }));
+        out.push(Section::Table(TableView {
+            title: "Clients waiting for an answer",
+            columns: vec![
+                ("Operation", ""),
+                ("What", ""),
+                (
+                    "Waits for",
+                    "What the leader needs before it answers (thesis §6.4)",
+                ),
+            ],
+            rows,
+        }));
+    }
+    out
 }
