@@ -535,3 +535,17 @@ fn a_protocol_without_clients_refuses_the_clients_block_the_check_list_and_clien
         assert!(err.starts_with(says), "{text}: {err}");
     }
 }
+
+#[test]
+fn siblings_are_sorted_and_one_version_is_an_ordinary_read() {
+    let r = Reply::siblings(vec!["2".into(), "1".into(), "2".into()]);
+    assert_eq!(r.to_string(), "ok, read the siblings [\"1\", \"2\"]");
+    assert_eq!(
+        Reply::siblings(vec!["1".into()]),
+        Reply::read(Some("1".into()))
+    );
+    assert_eq!(
+        Reply::read(None).with_context("vv").to_string(),
+        "ok, read nothing (never written)"
+    );
+}

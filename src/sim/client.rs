@@ -18,6 +18,7 @@ use std::fmt;
 
 use super::digest::{Digest, TraceHasher};
 use super::{NodeId, Time};
+use crate::check::{Read, Value};
 
 /// A client id: `1, 2, 3, …`.
 pub type ClientId = u32;
@@ -77,13 +78,21 @@ pub struct ClientRequest {
     pub client: ClientId,
     /// What it asks.
     pub op: Op,
+    /// For a write, the context the node gave with this client's last read of the key, if
+    /// any (Dynamo's `put(key, context, value)`: a store keeping concurrent versions uses
+    /// it to know which versions the write supersedes). Opaque to the client.
+    pub context: Option<String>,
 }
 
 /// A node's answer to a client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
-    /// Done. For a read, what the register held (`None`: never written).
-    Ok { read: Option<Option<String>> },
+    /// Done. For a read, what it read; and any context the client should send back with
+    /// its next write of the key.
+    Ok {
+        read: Option<Read>,
+        context: Option<String>,
+    },
     /// Certainly not done (the node is not the leader, say), with why and, when the node
     /// knows one, the node to try instead.
     Fail {
@@ -95,23 +104,60 @@ pub enum Reply {
 impl Reply {
     /// A write's "done".
     pub fn written() -> Reply {
-        Reply::Ok { read: None }
+        Reply::Ok {
+            read: None,
+            context: None,
+        }
     }
 
-    /// A read's "done", with what it read.
+    /// A read's "done", with what the register held (`None`: never written).
     pub fn read(value: Option<String>) -> Reply {
-        Reply::Ok { read: Some(value) }
+        let read = match value {
+            Some(v) => Read::Value(Value::Str(v)),
+            None => Read::Empty,
+        };
+        Reply::Ok {
+            read: Some(read),
+            context: None,
+        }
+    }
+
+    /// A read's "done" that found several concurrent versions (sorted, as SCENARIO.md
+    /// writes them: `"read": ["1", "2"]`). One version is an ordinary read.
+    pub fn siblings(mut values: Vec<String>) -> Reply {
+        values.sort();
+        values.dedup();
+        match values.len() {
+            0 => Reply::read(None),
+            1 => Reply::read(values.pop()),
+            _ => Reply::Ok {
+                read: Some(Read::Siblings(values.into_iter().map(Value::Str).collect())),
+                context: None,
+            },
+        }
+    }
+
+    /// The same answer carrying `context` for the client's next write of the key.
+    pub fn with_context(self, context: impl Into<String>) -> Reply {
+        match self {
+            Reply::Ok { read, .. } => Reply::Ok {
+                read,
+                context: Some(context.into()),
+            },
+            fail => fail,
+        }
     }
 }
 
 impl fmt::Display for Reply {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Reply::Ok { read: None } => f.write_str("ok"),
-            Reply::Ok { read: Some(None) } => f.write_str("ok, read nothing (never written)"),
+            Reply::Ok { read: None, .. } => f.write_str("ok"),
             Reply::Ok {
-                read: Some(Some(v)),
-            } => write!(f, "ok, read {v:?}"),
+                read: Some(Read::Value(v)),
+                ..
+            } => write!(f, "ok, read {v}"),
+            Reply::Ok { read: Some(r), .. } => write!(f, "ok, read {r}"),
             Reply::Fail {
                 reason,
                 leader: Some(l),
@@ -127,15 +173,24 @@ impl fmt::Display for Reply {
 impl Digest for Reply {
     fn digest(&self, h: &mut TraceHasher) {
         match self {
-            Reply::Ok { read } => {
+            Reply::Ok { read, context } => {
                 h.word(1);
                 match read {
                     None => h.word(0),
-                    Some(v) => {
-                        h.word(1);
-                        v.digest(h);
+                    Some(Read::Empty) | Some(Read::Unknown) => h.word(1),
+                    Some(Read::Value(v)) => {
+                        h.word(2);
+                        h.str(&v.to_string());
+                    }
+                    Some(Read::Siblings(vs)) => {
+                        h.word(3);
+                        h.word(vs.len() as u64);
+                        for v in vs {
+                            h.str(&v.to_string());
+                        }
                     }
                 }
+                context.digest(h);
             }
             Reply::Fail { reason, leader } => {
                 h.word(2);
@@ -189,6 +244,8 @@ pub struct ClientState {
     pub target: Option<NodeId>,
     /// How many operations it has issued (its written values are `client.n`).
     pub issued: u64,
+    /// Per key, the context of its last `ok` read (sent back with its next write).
+    pub contexts: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for ClientSettings {

@@ -127,15 +127,12 @@ impl Clients {
     }
 
     /// Completes `op` with `outcome` at `now`, filling in what a read returned.
-    fn complete(&mut self, op: OpId, now: Time, outcome: Outcome, read: Option<Option<String>>) {
+    fn complete(&mut self, op: OpId, now: Time, outcome: Outcome, read: Option<Read>) {
         let record = &mut Rc::make_mut(&mut self.history)[op];
         record.complete = Some(now);
         record.outcome = outcome;
         if let (Call::Read { read: r, .. }, Some(value)) = (&mut record.call, read) {
-            *r = match value {
-                Some(v) => Read::Value(Value::Str(v)),
-                None => Read::Empty,
-            };
+            *r = value;
         }
         let client = record.client as ClientId;
         let state = self.state(client);
@@ -243,10 +240,20 @@ impl<N: Node> World<N> {
                     self.trace.push(self.now, Event::Client(event));
                     return;
                 }
+                let context = match &what {
+                    Op::Write { key, .. } => self
+                        .clients
+                        .states
+                        .get(&client)
+                        .and_then(|s| s.contexts.get(key))
+                        .cloned(),
+                    Op::Read { .. } => None,
+                };
                 let request = ClientRequest {
                     id: op,
                     client,
                     op: what,
+                    context,
                 };
                 self.run_node(node, |n, ctx| n.on_client(ctx, request));
             }
@@ -256,7 +263,14 @@ impl<N: Node> World<N> {
                     return self.trace.push(self.now, Event::Client(event));
                 }
                 let (outcome, read) = match &reply {
-                    Reply::Ok { read } => (Outcome::Ok, read.clone()),
+                    Reply::Ok { read, context } => {
+                        if let Some(c) = context {
+                            let key = self.clients.history[op].call.key().unwrap_or_default();
+                            let key = key.to_string();
+                            self.clients.state(client).contexts.insert(key, c.clone());
+                        }
+                        (Outcome::Ok, read.clone())
+                    }
                     Reply::Fail { .. } => (Outcome::Fail, None),
                 };
                 if let Reply::Fail {
