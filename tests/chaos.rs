@@ -2,12 +2,14 @@
 //! crashes, quick restarts inside elections, partitions of every shape, one-way cuts,
 //! loss, duplication, duelling nudges and client load, some aimed at the leader). Every
 //! correct protocol survives every seed; every deliberate bug of every protocol is caught
-//! on at least 1 % of seeds from that protocol's plain default scenario.
+//! on at least 1 % of seeds from that protocol's plain default scenario. A protocol that
+//! serves reads and writes gets a client workload drawn from the seed, and its history is
+//! checked for linearizability as one more invariant.
 
 use std::time::Instant;
 
 use quorum_lab::cli::{sweep, CHAOS_RUN_MS};
-use quorum_lab::protocols::{self, PROTOCOLS};
+use quorum_lab::protocols::{self, Spec, PROTOCOLS};
 use quorum_lab::scenario::{link, Scenario};
 use serde_json::{json, Value};
 
@@ -39,6 +41,16 @@ fn report(what: &str, summary: &Value, started: Instant) {
 const BITES_AWAY_FROM_DEFAULTS: &[(&str, &str, &str)] =
     &[("paxos", "fixed_retry", r#"{"retry_ms": [20, 200]}"#)];
 
+/// The base of every sweep here: a protocol's default scenario, checked for
+/// linearizability when the protocol serves clients.
+fn base(spec: &'static Spec) -> Scenario {
+    let mut s = Scenario::default_for(spec);
+    if spec.serves_clients {
+        s.check = vec!["linearizable"];
+    }
+    s
+}
+
 /// A protocol's default scenario with `mutation` switched on (and, where the bug needs
 /// them, the settings of [`BITES_AWAY_FROM_DEFAULTS`]).
 fn with_mutation(name: &str, mutation: &str) -> Scenario {
@@ -52,15 +64,23 @@ fn with_mutation(name: &str, mutation: &str) -> Scenario {
             block[k] = v.clone();
         }
     }
-    Scenario::from_json(&json!({ "version": 1, "protocol": name, name: block }).to_string())
-        .unwrap()
+    let spec = protocols::find(name).unwrap();
+    let check: &[&str] = if spec.serves_clients {
+        &["linearizable"]
+    } else {
+        &[]
+    };
+    Scenario::from_json(
+        &json!({ "version": 1, "protocol": name, "check": check, name: block }).to_string(),
+    )
+    .unwrap()
 }
 
 #[test]
 fn a_thousand_chaos_seeds_break_no_invariant_of_any_protocol() {
     for spec in PROTOCOLS {
         let started = Instant::now();
-        let s = Scenario::default_for(spec);
+        let s = base(spec);
         let summary = sweep(&s, 1_000, true, CHAOS_RUN_MS, BASE);
         report(
             &format!("{}: default scenario", spec.name),
@@ -94,7 +114,7 @@ fn correct_paxos_keeps_making_progress_with_short_random_retries() {
 fn a_thousand_chaos_seeds_with_every_raft_extension_on_a_lossy_network() {
     let started = Instant::now();
     let s = Scenario::from_json(
-        r#"{"version": 1, "protocol": "raft", "nodes": 5,
+        r#"{"version": 1, "protocol": "raft", "nodes": 5, "check": ["linearizable"],
             "network": {"latency_ms": [5, 60], "loss": 0.1, "duplicate": 0.1},
             "raft": {"leader_noop": true, "pre_vote": true, "check_quorum": true}}"#,
     )

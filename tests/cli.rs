@@ -47,6 +47,51 @@ fn assert_usage_error(o: &Output, want: &str) {
     assert!(o.stdout.is_empty(), "nothing on stdout after an error");
 }
 
+/// SCENARIO.md, "Clients and histories": `qlab run` adds the history and a `consistency`
+/// object, and `qlab check` reads that output as it is.
+#[test]
+fn run_adds_the_history_and_its_consistency_and_check_reads_it() {
+    let scenario = r#"{"version": 1, "protocol": "raft", "nodes": 3,
+        "network": {"latency_ms": [10, 10]},
+        "script": [
+          {"at_ms": 1000, "action": "write", "client": 1, "node": 1, "key": "x", "value": "1"},
+          {"at_ms": 1000, "action": "write", "client": 2, "node": 2, "key": "x", "value": "2"},
+          {"at_ms": 1000, "action": "write", "client": 3, "node": 3, "key": "x", "value": "3"},
+          {"at_ms": 1300, "action": "read", "client": 1, "node": 1, "key": "x"},
+          {"at_ms": 1300, "action": "read", "client": 2, "node": 2, "key": "x"}
+        ]}"#;
+    let o = qlab(&["run", "-"], scenario);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let history = v["history"].as_array().expect("a history");
+    assert_eq!(history.len(), 5);
+    for op in history {
+        assert_eq!(
+            keys(op)[..2],
+            ["client", "complete_ms"],
+            "the documented fields, sorted: {op}"
+        );
+        assert!(["ok", "fail", "info"].contains(&op["result"].as_str().unwrap()));
+    }
+    assert_eq!(history[0]["op"], "write");
+    assert_eq!(history[0]["invoke_ms"], 1000);
+    assert_eq!(history[3]["op"], "read");
+    // Whatever the leader, correct Raft is linearizable: every model holds.
+    assert_eq!(
+        v["consistency"]["linearizable"], true,
+        "{}",
+        v["consistency"]
+    );
+    assert_eq!(v["consistency"]["read_your_writes"], true);
+    let checked = qlab(&["check", "-"], &String::from_utf8_lossy(&o.stdout));
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let c = json(&checked);
+    assert_eq!(
+        (c["linearizable"].clone(), c["operations"].clone()),
+        (true.into(), 5.into())
+    );
+}
+
 #[test]
 fn run_prints_the_final_state_in_the_documented_shape() {
     // A mutation preset: violations are reported and the exit code is still 0.
@@ -84,6 +129,7 @@ fn run_prints_the_final_state_in_the_documented_shape() {
                 "leader_id",
                 "log",
                 "role",
+                "store",
                 "term",
                 "up",
                 "voted_for"
