@@ -4,9 +4,14 @@
 //! free to take effect or not).
 //!
 //! Only an `ok` completion can break a model (a `fail` takes nothing away, an `info` is
-//! what the operation already was while outstanding), and once broken a model stays
-//! broken (later operations only add constraints), so the first completion after which a
-//! model fails is exactly "the moment it became impossible". Each check is a pure
+//! what the operation already was while outstanding), and of those only a read's: a write
+//! that completes `ok` at time `t` can always be placed last, just before `t`, after every
+//! operation completed by then (each of which took effect by its own completion, at or
+//! before `t`), and no completed operation observed the state after it; operations still
+//! outstanding stay free. The same placement, last in its session, serves sequential
+//! consistency and the session guarantees, whose violations all end in a read. Once
+//! broken a model stays broken (later operations only add constraints), so the first read
+//! after which a model fails is exactly "the moment it became impossible". Each check is a pure
 //! function of the history and runs on a step budget (counted, never timed), so it gives
 //! the same answer natively, in the page and after a seek. A check that runs out of
 //! budget decides nothing; the next completion tries again.
@@ -42,7 +47,7 @@ impl Broken {
     }
 }
 
-/// Whether `model` is broken by the history `ops` as it stands right after operation
+/// Whether `model` is broken by the history `ops` as it stands right after read
 /// `completed` completed `ok`. `None`: it holds, or the budget ran out before deciding.
 pub fn after_completion(
     model: &'static str,

@@ -287,7 +287,9 @@ impl<N: Node> World<N> {
                     reply,
                 };
                 self.trace.push(self.now, Event::Client(event));
-                if outcome == Outcome::Ok {
+                // Only a read can break a model (see `check::live`).
+                let is_read = matches!(self.clients.history[op].call, Call::Read { .. });
+                if outcome == Outcome::Ok && is_read {
                     self.check_consistency(op);
                 }
                 self.next_thought(client);
@@ -314,7 +316,7 @@ impl<N: Node> World<N> {
         self.next_thought(client);
     }
 
-    /// Checks the scenario's models not broken yet, right after `op` completed `ok`.
+    /// Checks the scenario's models not broken yet, right after read `op` completed `ok`.
     fn check_consistency(&mut self, op: OpId) {
         for model in self.clients.check.clone() {
             if self.clients.broken.iter().any(|b| b.model == model) {
