@@ -468,6 +468,62 @@ fn errors_inside_a_link_name_the_field() {
             "script[0].at_ms",
             "invalid value",
         ),
+        // Clients and histories.
+        (
+            json!({"clients": {"timeout_ms": 0}}),
+            "clients.timeout_ms",
+            "at least 1",
+        ),
+        (
+            json!({"clients": {"workload": {"clients": 21}}}),
+            "clients.workload.clients",
+            "at most 20",
+        ),
+        (
+            json!({"clients": {"workload": {"think_ms": [0, 5]}}}),
+            "clients.workload.think_ms[0]",
+            "at least 1",
+        ),
+        (
+            json!({"clients": {"workload": {"reads": 2}}}),
+            "clients.workload.reads",
+            "probability",
+        ),
+        (
+            json!({"clients": {"speed": 1}}),
+            "clients",
+            "unknown field `speed`",
+        ),
+        (
+            json!({"check": ["strict"]}),
+            "check[0]",
+            "unknown consistency model",
+        ),
+        (
+            json!({"check": ["linearizable", "linearizable"]}),
+            "check[1]",
+            "listed twice",
+        ),
+        (
+            json!({"script": [{"at_ms": 1, "action": "write", "client": 0, "node": 1, "key": "x", "value": "1"}]}),
+            "script[0].client",
+            "client 0 does not exist",
+        ),
+        (
+            json!({"script": [{"at_ms": 1, "action": "write", "client": 1, "node": 1, "value": "1"}]}),
+            "script[0].key",
+            "required",
+        ),
+        (
+            json!({"script": [{"at_ms": 1, "action": "read", "client": 1, "node": 1, "key": "x", "value": "1"}]}),
+            "script[0].value",
+            "not a field",
+        ),
+        (
+            json!({"script": [{"at_ms": 1, "action": "read", "client": 1, "node": 7, "key": "x"}]}),
+            "script[0].node",
+            "node 7 does not exist",
+        ),
     ];
     for (patch, path, says) in cases {
         let text = patched(patch.clone());

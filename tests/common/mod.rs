@@ -597,6 +597,7 @@ pub mod strategies {
     use proptest::prelude::*;
     use quorum_lab::protocols::raft::{self, Mutation, RaftSettings};
     use quorum_lab::scenario::{limits, Scenario};
+    use quorum_lab::sim::client::{ClientSettings, Op, Workload, MAX_CLIENTS};
     use quorum_lab::sim::{Action, NetworkMode, NetworkSettings, NodeId, ScriptEntry};
 
     /// The latest time a runnable generated script acts at.
@@ -639,8 +640,9 @@ pub mod strategies {
         })
     }
 
-    /// Any action on a Raft cluster of `n` (the common actions and Raft's `timeout` and
-    /// `request`), with request values from `value` and message ids from `message`.
+    /// Any action on a Raft cluster of `n` (the common actions, Raft's `timeout` and
+    /// `request`, and clients' `write` and `read`), with request and written values from
+    /// `value` and message ids from `message`.
     pub fn action_with(
         n: u32,
         value: BoxedStrategy<String>,
@@ -648,6 +650,7 @@ pub mod strategies {
     ) -> impl Strategy<Value = Action> {
         let link =
             move || (node(n), node(n)).prop_filter("a link joins two nodes", |(a, b)| a != b);
+        let value_for_writes = value.clone();
         let mut options: Vec<(u32, BoxedStrategy<Action>)> = vec![
             (3, node(n).prop_map(|node| Action::Crash { node }).boxed()),
             (3, node(n).prop_map(|node| Action::Restart { node }).boxed()),
@@ -675,6 +678,27 @@ pub mod strategies {
             (
                 1,
                 message.prop_map(|message| Action::Drop { message }).boxed(),
+            ),
+            // Raft serves clients: reads and writes of a few registers by a few clients.
+            (
+                3,
+                (1..=3u32, node(n), "[xyz]", value_for_writes)
+                    .prop_map(|(client, node, key, value)| Action::Client {
+                        client,
+                        node,
+                        op: Op::Write { key, value },
+                    })
+                    .boxed(),
+            ),
+            (
+                3,
+                (1..=3u32, node(n), "[xyz]")
+                    .prop_map(|(client, node, key)| Action::Client {
+                        client,
+                        node,
+                        op: Op::Read { key },
+                    })
+                    .boxed(),
             ),
         ];
         if n > 1 {
@@ -915,10 +939,50 @@ pub mod strategies {
                     script,
                     text(limits::TITLE_CHARS),
                     text(limits::NOTES_CHARS),
+                    clients(),
+                    proptest::sample::subsequence(
+                        quorum_lab::check::catalog::MODELS
+                            .iter()
+                            .map(|m| m.name)
+                            .collect::<Vec<_>>(),
+                        0..=3,
+                    ),
                 )
             })
-            .prop_map(|(nodes, seed, network, settings, script, title, notes)| {
-                raft_scenario(nodes, seed, network, &settings, script, title, notes)
+            .prop_map(
+                |(nodes, seed, network, settings, script, title, notes, clients, check)| Scenario {
+                    clients,
+                    check,
+                    ..raft_scenario(nodes, seed, network, &settings, script, title, notes)
+                },
+            )
+    }
+
+    /// Any `clients` block: every timeout from 1 ms to the timer limit, no workload or any.
+    fn clients() -> impl Strategy<Value = ClientSettings> {
+        let workload = (
+            1..=MAX_CLIENTS,
+            1..=quorum_lab::scenario::clients::MAX_KEYS,
+            any_range(1, limits::MAX_TIMER_MS),
+            any_probability(),
+        )
+            .prop_map(|(clients, keys, think_ms, reads)| Workload {
+                clients,
+                keys,
+                think_ms,
+                reads,
+            });
+        (
+            prop_oneof![
+                Just(1u64),
+                Just(limits::MAX_TIMER_MS),
+                1..=limits::MAX_TIMER_MS
+            ],
+            proptest::option::of(workload),
+        )
+            .prop_map(|(timeout_ms, workload)| ClientSettings {
+                timeout_ms,
+                workload,
             })
     }
 }
