@@ -128,14 +128,14 @@ const MUTATIONS: &[MutationSpec] = &[
         removes: Mutation::StaleReads.removes(),
         breaks: "Linearizability: a follower that has not yet applied a write answers a read \
                  with the older value, after the write was acknowledged.",
-        preset: None,
+        preset: Some("stale-reads"),
     },
     MutationSpec {
         name: "leader_reads_unchecked",
         removes: Mutation::LeaderReadsUnchecked.removes(),
         breaks: "Linearizability: a deposed leader cut off in a minority keeps answering reads \
                  with old values while the majority's new leader accepts writes.",
-        preset: None,
+        preset: Some("leader-reads-unchecked"),
     },
 ];
 
@@ -299,6 +299,22 @@ const PRESETS: &[PresetSpec] = &[
     preset!(
         "check-quorum",
         "The same run with check-quorum: the isolated leader steps down (thesis §6.2)."
+    ),
+    preset!(
+        "kv-linearizable",
+        "Clients read and write through the leader; across a partition the history stays linearizable (thesis §6.4)."
+    ),
+    preset!(
+        "stale-reads",
+        "With the bug a follower behind answers a read with an old value: not linearizable (thesis §6.4)."
+    ),
+    preset!(
+        "leader-reads-unchecked",
+        "With the bug a deposed leader in a minority answers reads with overwritten values (thesis §6.4)."
+    ),
+    preset!(
+        "lease-reads",
+        "A leader answers reads at once under its lease, and stops when the lease runs out (thesis §6.4.1)."
     ),
 ];
 
