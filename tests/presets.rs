@@ -204,6 +204,13 @@ fn each_raft_mutation_is_caught_by_its_preset() {
         (Mutation::ForgetVote, "forget-vote", &["election_safety"]),
         // Liveness, not safety: no leader is ever elected, which bounded liveness flags.
         (Mutation::FixedTimeouts, "fixed-timeouts", &["progress"]),
+        // The history, not the logs: the scenario's check list catches a stale read.
+        (Mutation::StaleReads, "stale-reads", &["linearizable"]),
+        (
+            Mutation::LeaderReadsUnchecked,
+            "leader-reads-unchecked",
+            &["linearizable"],
+        ),
     ];
     assert_eq!(
         expected.len(),
