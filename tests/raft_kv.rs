@@ -170,3 +170,96 @@ fn the_first_releases_presets_ignore_clients() {
         }
     }
 }
+
+#[test]
+fn each_read_mutation_is_caught_by_the_linearizable_check_in_its_preset() {
+    // Thesis §6.4: each rule a mutation removes is what kept reads linearizable; its
+    // preset shows the violation, and the same run without the mutation is clean.
+    for (mutation, id) in [
+        ("stale_reads", "stale-reads"),
+        ("leader_reads_unchecked", "leader-reads-unchecked"),
+    ] {
+        assert_eq!(
+            raft::SPEC.mutation(mutation).and_then(|m| m.preset),
+            Some(id)
+        );
+        let p = presets::get(id).unwrap().unwrap();
+        assert_eq!(p.settings["mutations"], json!([mutation]), "{id}");
+        let run = run_until(&p, p.default_until_ms());
+        assert_eq!(broken(&*run), ["linearizable"], "{id}");
+        // Within a couple of seconds of simulated time.
+        assert!(
+            run.violations()[0].at_ms <= 2_000,
+            "{id}: {:?}",
+            run.violations()
+        );
+        let mut settings = p.settings.clone();
+        settings["mutations"] = json!([]);
+        let fixed = p.with_settings(&settings).unwrap();
+        let run = run_until(&fixed, fixed.default_until_ms());
+        assert!(
+            broken(&*run).is_empty(),
+            "{id} without {mutation}: {:?}",
+            run.violations()
+        );
+    }
+}
+
+/// A five-server scenario checked for linearizability, with `raft` settings, for chaos
+/// to add faults and a client workload to.
+fn chaos_base(raft: Value, seed: u64) -> Scenario {
+    let s = json!({
+        "version": 1, "protocol": "raft", "nodes": 5, "seed": seed,
+        "raft": raft, "check": ["linearizable"],
+    });
+    Scenario::from_json(&s.to_string()).unwrap()
+}
+
+#[test]
+fn correct_raft_stays_linearizable_under_random_faults() {
+    // Swarm chaos (crashes, restarts, partitions, cuts, loss, duplication, forced
+    // elections) with a client workload, 200 seeds of 10 s, the three read modes in
+    // turn: no violation of Figure 3, of progress or of linearizability.
+    let modes = ["read_index", "lease", "log"];
+    let (mut reads, mut writes) = (0, 0);
+    for seed in 0..200u64 {
+        let reads_mode = modes[(seed % 3) as usize];
+        let mut s = chaos_base(
+            json!({ "leader_noop": seed % 2 == 0, "reads": reads_mode }),
+            seed,
+        );
+        let (run, _) = quorum_lab::scenario::chaos::run_chaos(&mut s, 10_000);
+        assert!(
+            run.violations().is_empty(),
+            "seed {seed} ({reads_mode}): {:?}\n{}",
+            run.violations(),
+            s.to_json()
+        );
+        for o in run.history().iter().filter(|o| o.outcome == Outcome::Ok) {
+            match o.call {
+                Call::Read { .. } => reads += 1,
+                _ => writes += 1,
+            }
+        }
+    }
+    // The sweep says something: clients did get answers.
+    assert!(
+        reads > 2_000 && writes > 2_000,
+        "{reads} reads, {writes} writes ok"
+    );
+}
+
+#[test]
+fn chaos_finds_each_read_mutation_within_a_few_seeds() {
+    for mutation in ["stale_reads", "leader_reads_unchecked"] {
+        let found = (0..40u64).find(|&seed| {
+            let mut s = chaos_base(
+                json!({ "leader_noop": true, "mutations": [mutation] }),
+                seed,
+            );
+            let (run, _) = quorum_lab::scenario::chaos::run_chaos(&mut s, 10_000);
+            broken(&*run).contains(&"linearizable")
+        });
+        assert!(found.is_some(), "{mutation}: no seed of 40 caught it");
+    }
+}
