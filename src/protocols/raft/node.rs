@@ -633,6 +633,17 @@ impl RaftNode {
                 self.id
             ));
         }
+        if self.config.reads == Reads::Lease && self.leader_active(ctx.now()) {
+            // A candidate votes for itself, and that vote is as bound by leader
+            // stickiness as any other: the server may have acknowledged the lease a
+            // leader is serving reads under. (Its own timer cannot fire this early: it
+            // was reset when it last heard from the leader, to at least this long.)
+            return Err(format!(
+                "S{} heard from a leader within the minimum election timeout: with lease \
+                 reads it may not stand for election yet (thesis §4.2.3)",
+                self.id
+            ));
+        }
         self.start_campaign(ctx);
         Ok(())
     }
