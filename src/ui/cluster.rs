@@ -13,7 +13,7 @@ pub mod geometry;
 mod legend;
 mod menus;
 mod partition;
-pub(crate) mod size;
+mod size;
 
 use std::rc::Rc;
 
