@@ -9,11 +9,7 @@ use crate::scenario::Scenario;
 use crate::sim::{Action, Time};
 
 /// Everything the page can ask of the run.
-///
-/// An action is made and consumed at once, one at a time, so the size of its largest
-/// variant (a whole scenario, for a restart) costs nothing worth boxing it for.
 #[derive(Clone, Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)]
 pub enum UiAction {
     /// An animation frame of this many wall-clock milliseconds passed.
     Tick(f64),
