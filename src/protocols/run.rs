@@ -8,7 +8,9 @@
 use std::any::Any;
 use std::rc::Rc;
 
-use serde_json::{json, Value};
+#[cfg(not(target_arch = "wasm32"))]
+use serde_json::json;
+use serde_json::Value;
 
 use super::spec::Spec;
 use super::view::{
@@ -138,13 +140,18 @@ pub trait Run {
     fn keep_records(&mut self, n: usize);
     /// Keep the last `n` story records (no traffic, no timers) for the page.
     fn keep_story(&mut self, n: usize);
-    /// Takes the kept records out as `qlab trace`'s JSON objects.
+    /// Takes the kept records out as `qlab trace`'s JSON objects. (This and the reports
+    /// below are the CLI's and the tests' JSON; the page never prints them, and leaves
+    /// them, with the JSON of every event, out of its download.)
+    #[cfg(not(target_arch = "wasm32"))]
     fn drain_records(&mut self) -> Vec<Value>;
     /// The reason the first action refused after record `seq` gave, if one was.
     fn refusal_after(&self, seq: u64) -> Option<String>;
     /// `qlab run`'s JSON: the protocol, time, events, trace hash, nodes and violations.
+    #[cfg(not(target_arch = "wasm32"))]
     fn report(&self) -> Value;
     /// Node `id`'s JSON fields in the report (besides `id` and `up`).
+    #[cfg(not(target_arch = "wasm32"))]
     fn node_report(&self, id: NodeId) -> Value;
 
     // ----- the view -----
@@ -400,6 +407,7 @@ impl<N: Look> Run for World<N> {
     fn keep_story(&mut self, n: usize) {
         World::keep_story(self, n)
     }
+    #[cfg(not(target_arch = "wasm32"))]
     fn drain_records(&mut self) -> Vec<Value> {
         self.trace_mut().drain().map(|r| r.to_json()).collect()
     }
@@ -413,6 +421,7 @@ impl<N: Look> Run for World<N> {
                 _ => None,
             })
     }
+    #[cfg(not(target_arch = "wasm32"))]
     fn report(&self) -> Value {
         let nodes: Vec<Value> = self
             .hosts()
@@ -444,6 +453,7 @@ impl<N: Look> Run for World<N> {
         }
         report
     }
+    #[cfg(not(target_arch = "wasm32"))]
     fn node_report(&self, id: NodeId) -> Value {
         self.host(id).node.report()
     }
