@@ -9,6 +9,9 @@ use crate::scenario::Scenario;
 use crate::sim::{Action, Time};
 
 /// Everything the page can ask of the run.
+// `Load` carries a whole scenario and the others a few words: actions are made one per
+// user gesture or frame, so boxing the scenario would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum UiAction {
     /// An animation frame of this many wall-clock milliseconds passed.
