@@ -8,6 +8,9 @@
 
 use std::time::Instant;
 
+mod common;
+use common::report;
+
 use quorum_lab::cli::{sweep, CHAOS_RUN_MS};
 use quorum_lab::protocols::{self, Spec, PROTOCOLS};
 use quorum_lab::scenario::{link, Scenario};
@@ -39,17 +42,6 @@ fn sweep_until_caught(s: &Scenario) -> (u64, u64, Option<Value>) {
         swept += CHUNK_SEEDS;
     }
     (caught, swept, first)
-}
-
-fn report(what: &str, summary: &Value, started: Instant) {
-    eprintln!(
-        "{what}: {} runs, {} with violations {}, {} events, {:.1} s",
-        summary["runs"],
-        summary["runs_with_violations"],
-        summary["violations_by_invariant"],
-        summary["events"],
-        started.elapsed().as_secs_f64()
-    );
 }
 
 /// Where a bug can only bite away from the defaults, the settings it needs.

@@ -8,6 +8,9 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+mod common;
+use common::report;
+
 use quorum_lab::cli::sweep;
 use quorum_lab::protocols::paxos::{self, Ballot, PaxosWorld, Phase, DECREE};
 use quorum_lab::protocols::{self, Run};
@@ -559,17 +562,6 @@ fn every_paxos_preset_replays_with_one_trace_hash() {
 }
 
 // ----- chaos -----
-
-fn report(what: &str, summary: &Value, started: Instant) {
-    eprintln!(
-        "{what}: {} runs, {} with violations {}, {} events, {:.1} s",
-        summary["runs"],
-        summary["runs_with_violations"],
-        summary["violations_by_invariant"],
-        summary["events"],
-        started.elapsed().as_secs_f64()
-    );
-}
 
 #[test]
 fn chaos_breaks_no_invariant_of_correct_paxos_or_multi_paxos() {

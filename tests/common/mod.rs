@@ -986,3 +986,15 @@ pub mod strategies {
             })
     }
 }
+
+/// One line on stderr about a sweep: what was swept, how many runs broke what, how long.
+pub fn report(what: &str, summary: &Value, started: std::time::Instant) {
+    eprintln!(
+        "{what}: {} runs, {} with violations {}, {} events, {:.1} s",
+        summary["runs"],
+        summary["runs_with_violations"],
+        summary["violations_by_invariant"],
+        summary["events"],
+        started.elapsed().as_secs_f64()
+    );
+}
