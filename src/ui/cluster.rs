@@ -41,6 +41,19 @@ const LABEL_LIMIT: usize = 24;
 /// At most this many lost messages are drawn fading at once.
 const LOST_LIMIT: usize = 48;
 
+/// The clients a node's menu offers, for a protocol that serves them (none otherwise).
+fn node_menu_clients(world: &dyn crate::protocols::Run) -> Vec<AttrValue> {
+    if !world.spec().serves_clients {
+        return Vec::new();
+    }
+    let workload = world
+        .client_settings()
+        .workload
+        .as_ref()
+        .map_or(0, |w| w.clients);
+    menus::client_choices(&world.history(), workload)
+}
+
 /// What a click or key press on the figure hit, read from the `data-*` hooks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Hit {
@@ -334,6 +347,7 @@ pub fn cluster_view(props: &ViewProps) -> Html {
                       spec={lab.scenario().protocol} {n}
                       style={menu_style(place, m.outer_r + 6.0, &layout, 230.0)}
                       next_values={super::next_values(lab)} autofocus={*keyboard_open}
+                      clients={node_menu_clients(world)}
                       on_action={on_action.clone()} />
         }
     } else if let Some((a, b)) = selected_link {

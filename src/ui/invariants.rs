@@ -10,6 +10,7 @@ use yew::prelude::*;
 use super::lab::format_ms;
 use super::state::UiAction;
 use super::ViewProps;
+use crate::check::catalog;
 use crate::sim::{InvariantSpec, Time, Violation};
 
 /// The time to seek to for "Jump to the violation": just after the event that broke the
@@ -25,6 +26,7 @@ pub fn invariants_view(props: &ViewProps) -> Html {
     let world = props.lab.world();
     html! {
         <InvariantList invariants={world.spec().invariants} protocol={world.spec().title}
+                       models={world.checked_models().to_vec()}
                        violations={world.violations().to_vec()} on_action={props.on_action.clone()} />
     }
 }
@@ -33,6 +35,8 @@ pub fn invariants_view(props: &ViewProps) -> Html {
 struct ListProps {
     invariants: &'static [InvariantSpec],
     protocol: &'static str,
+    /// The consistency models the scenario checks as invariants (its `check` list).
+    models: Vec<&'static str>,
     violations: Vec<Violation>,
     on_action: Callback<UiAction>,
 }
@@ -48,6 +52,7 @@ impl PartialEq for ListProps {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self.invariants, other.invariants)
             && self.protocol == other.protocol
+            && self.models == other.models
             && self.violations == other.violations
     }
 }
@@ -55,7 +60,16 @@ impl PartialEq for ListProps {
 #[function_component(InvariantList)]
 fn invariant_list(props: &ListProps) -> Html {
     let broken = props.violations.len();
-    let rows = props.invariants.iter().map(|inv| {
+    // The checked consistency models follow the protocol's own invariants: the engine
+    // checks them after every completion, and a model can only be said to hold so far.
+    let models = props.models.iter().filter_map(|m| catalog::model(m));
+    let all: Vec<(&'static InvariantSpec, &str)> = props
+        .invariants
+        .iter()
+        .map(|i| (i, "holds"))
+        .chain(models.map(|m| (m, "holds so far")))
+        .collect();
+    let rows = all.into_iter().map(|(inv, holds)| {
         let (title, rule) = (inv.title, inv.rule);
         let about = rule_and_source(inv);
         match props.violations.iter().find(|v| v.invariant == inv.name) {
@@ -63,7 +77,7 @@ fn invariant_list(props: &ListProps) -> Html {
                 <li class="inv inv-ok">
                     <span class="inv-icon" aria-hidden="true">{ "✓" }</span>
                     <span class="inv-title">{ title }</span>
-                    <span class="inv-status">{ "holds" }</span>
+                    <span class="inv-status">{ holds }</span>
                     <span class="inv-rule" title={about}>{ rule }</span>
                 </li>
             },

@@ -15,6 +15,7 @@
 
 mod app;
 pub mod cluster;
+pub mod consistency;
 mod controls;
 mod embed;
 mod events;
@@ -22,6 +23,7 @@ pub mod files;
 mod gallery;
 mod header;
 mod help;
+pub mod history;
 pub mod hooks;
 pub mod icons;
 mod inspector;
@@ -37,12 +39,14 @@ mod timeline;
 
 pub use app::{next_value, next_values, App, AppProps, NoticeLine};
 pub use cluster::ClusterView;
+pub use consistency::ConsistencyView;
 pub use controls::ControlBar;
 pub use embed::EmbedBar;
 pub use events::EventsView;
 pub use gallery::Gallery;
 pub use header::{SiteHeader, TAGLINE};
 pub use help::HelpOverlay;
+pub use history::{HistoryChart, HistoryView};
 pub use inspector::InspectorView;
 pub use intro::ScenarioIntro;
 pub use invariants::InvariantsView;

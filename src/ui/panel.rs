@@ -1,10 +1,14 @@
 //! The side panel: the invariants, always in view, and tabs for the protocol's own panels
-//! (Raft: the logs), the selected thing, the events and the settings.
+//! (Raft: the logs), the selected thing, the events, the client history and consistency
+//! models (for protocols that serve clients) and the settings.
 
 use yew::prelude::*;
 
 use super::logs::PanelBody;
-use super::{EventsView, InspectorView, InvariantsView, SettingsView, ViewProps};
+use super::{
+    ConsistencyView, EventsView, HistoryView, InspectorView, InvariantsView, SettingsView,
+    ViewProps,
+};
 use crate::protocols::view::PanelSpec;
 
 /// The panel's tabs.
@@ -16,6 +20,10 @@ pub enum Tab {
     Inspector,
     /// What happened.
     Events,
+    /// The client operations on a time axis (protocols that serve clients).
+    History,
+    /// Every consistency model's verdict on the history (protocols that serve clients).
+    Consistency,
     /// The scenario's settings and "Break the protocol".
     Settings,
 }
@@ -26,6 +34,8 @@ impl Tab {
             Tab::Panel(p) => p.label,
             Tab::Inspector => "Inspector",
             Tab::Events => "Events",
+            Tab::History => "History",
+            Tab::Consistency => "Consistency",
             Tab::Settings => "Settings",
         }
     }
@@ -35,24 +45,35 @@ impl Tab {
             Tab::Panel(p) => p.id,
             Tab::Inspector => "inspector",
             Tab::Events => "events",
+            Tab::History => "history",
+            Tab::Consistency => "consistency",
             Tab::Settings => "settings",
         }
     }
 }
 
-/// The tabs for a run with these panels: the protocol's first, then the common ones.
-pub fn tabs(panels: &[PanelSpec]) -> Vec<Tab> {
+/// The tabs for a run with these panels: the protocol's first, then the common ones, with
+/// the history and the consistency models for a protocol that serves clients.
+pub fn tabs(panels: &[PanelSpec], serves_clients: bool) -> Vec<Tab> {
+    let clients: &[Tab] = if serves_clients {
+        &[Tab::History, Tab::Consistency]
+    } else {
+        &[]
+    };
     panels
         .iter()
         .map(|p| Tab::Panel(*p))
-        .chain([Tab::Inspector, Tab::Events, Tab::Settings])
+        .chain([Tab::Inspector, Tab::Events])
+        .chain(clients.iter().copied())
+        .chain([Tab::Settings])
         .collect()
 }
 
 /// The side panel beside the cluster (below it on narrow screens).
 #[function_component(SidePanel)]
 pub fn side_panel(props: &ViewProps) -> Html {
-    let all = tabs(&props.lab.world().panels());
+    let world = props.lab.world();
+    let all = tabs(&world.panels(), world.spec().serves_clients);
     let first = all[0];
     let tab = use_state(|| first);
     // A tab the run no longer has (another protocol was opened) falls back to the first.
@@ -87,6 +108,8 @@ pub fn side_panel(props: &ViewProps) -> Html {
         Tab::Panel(p) => html! { <PanelBody {lab} {on_action} id={p.id} /> },
         Tab::Inspector => html! { <InspectorView {lab} {on_action} /> },
         Tab::Events => html! { <EventsView {lab} {on_action} /> },
+        Tab::History => html! { <HistoryView {lab} {on_action} /> },
+        Tab::Consistency => html! { <ConsistencyView {lab} {on_action} /> },
         Tab::Settings => html! { <SettingsView {lab} {on_action} /> },
     };
     html! {

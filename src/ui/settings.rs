@@ -14,13 +14,17 @@ use yew::prelude::*;
 
 pub use draft::percent_text;
 use draft::{
-    build, restart_notice, setting_id, Draft, Edit, Field, FieldError, Part, SettingDraft, Spot,
+    build, restart_notice, setting_id, ClientsDraft, Draft, Edit, Field, FieldError, Part,
+    SettingDraft, Spot,
 };
 
 use super::state::UiAction;
 use super::ViewProps;
+use crate::check::catalog;
 use crate::protocols::spec::{FieldKind, FormField, MutationSpec};
+use crate::scenario::clients::MAX_KEYS;
 use crate::scenario::{limits, presets, Scenario};
+use crate::sim::client::MAX_CLIENTS;
 use crate::sim::NetworkMode;
 
 /// The Settings tab.
@@ -194,6 +198,10 @@ pub fn settings_view(props: &ViewProps) -> Html {
                 </fieldset>
             }
 
+            if spec.serves_clients {
+                { clients_group(&d.clients, errs, &on_edit) }
+            }
+
             if !spec.mutations.is_empty() {
                 <fieldset class="settings-group settings-break">
                     <legend>
@@ -214,6 +222,72 @@ pub fn settings_view(props: &ViewProps) -> Html {
                 </button>
             </div>
         </form>
+    }
+}
+
+/// The "Clients" group: the clients' timeout, the workload and the models checked as
+/// invariants (the envelope's `clients` block and `check` list).
+fn clients_group(c: &ClientsDraft, errs: &[FieldError], on_edit: &Callback<Edit>) -> Html {
+    let number = |field: Field, label: &str, value: &str, attrs: NumAttrs, hint: Option<&str>| {
+        number_field(
+            Spot::Field(field),
+            field.id(),
+            label,
+            value,
+            attrs,
+            hint,
+            errs,
+            &text_edit(field, on_edit),
+        )
+    };
+    let off = !c.workload;
+    let workload_hint =
+        off.then_some("Off: only the reads and writes you send from a node's menu.");
+    let fields = html! {
+        <div class={classes!("settings-workload", off.then_some("is-off"))}>
+            { number(Field::WorkloadClients, "Clients", &c.clients,
+                     NumAttrs::int(1, u64::from(MAX_CLIENTS)).unit("clients"), workload_hint) }
+            { number(Field::WorkloadKeys, "Keys", &c.keys,
+                     NumAttrs::int(1, u64::from(MAX_KEYS)).unit("registers"),
+                     Some("Registers x, y, z, then k4, k5, …")) }
+            { range_pair(Spot::Think, "Think time",
+                         (Spot::Field(Field::ThinkMin), Field::ThinkMin.id(), &c.think_min),
+                         (Spot::Field(Field::ThinkMax), Field::ThinkMax.id(), &c.think_max),
+                         NumAttrs::int(1, limits::MAX_TIMER_MS), off,
+                         Some("How long a client waits between one operation's end and its next."), errs,
+                         text_edit(Field::ThinkMin, on_edit), text_edit(Field::ThinkMax, on_edit)) }
+            { number(Field::Reads, "Reads", &c.reads_pct, NumAttrs::percent(),
+                     Some("The share of operations that are reads; the rest write fresh values.")) }
+        </div>
+    };
+    let models = catalog::MODELS.iter().map(|m| {
+        let name = m.name;
+        checkbox(
+            &format!("set-check-{name}"),
+            m.title,
+            m.rule,
+            c.check.contains(&name),
+            &on_edit.reform(move |on| Edit::Check(name, on)),
+        )
+    });
+    html! {
+        <fieldset class="settings-group settings-clients">
+            <legend>{ "Clients" }</legend>
+            { number(Field::ClientTimeout, "Client timeout", &c.timeout_ms,
+                     NumAttrs::int(1, limits::MAX_TIMER_MS),
+                     Some("A client gives up after this long; the outcome is then unknown.")) }
+            { checkbox("set-workload", "Workload", "Clients read and write by themselves.",
+                       c.workload, &on_edit.reform(Edit::Workload)) }
+            { fields }
+            <fieldset class="settings-choice settings-check-list">
+                <legend>{ "Check as invariants" }</legend>
+                <p class="settings-hint">
+                    { "Each model ticked is checked after every completed operation; the run \
+                       marks the moment it became impossible. The Consistency tab shows them all." }
+                </p>
+                { for models }
+            </fieldset>
+        </fieldset>
     }
 }
 

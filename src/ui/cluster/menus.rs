@@ -6,7 +6,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::scenario::limits::VALUE_CHARS;
 use crate::scenario::{script, ProtocolRef};
+use crate::sim::client::{Op, MAX_CLIENTS};
 use crate::sim::{Action, MessageId, NodeId, Time};
 use crate::ui::lab::format_ms;
 use crate::ui::state::UiAction;
@@ -99,6 +101,10 @@ pub struct NodeMenuProps {
     pub next_values: Vec<AttrValue>,
     /// Focus the first button (opened from the keyboard).
     pub autofocus: bool,
+    /// For a protocol that serves clients, the clients the menu offers (C1, C2, …), each
+    /// with the value its next write gets when the field is left empty; empty otherwise.
+    #[prop_or_default]
+    pub clients: Vec<AttrValue>,
     /// Where intents go.
     pub on_action: Callback<UiAction>,
 }
@@ -158,6 +164,9 @@ pub fn node_menu(props: &NodeMenuProps) -> Html {
                     { for plain }
                 </div>
                 { for valued }
+                if !props.clients.is_empty() {
+                    <ClientForm node={id} clients={props.clients.clone()} on_action={on_action.clone()} />
+                }
             </>
         }
     } else {
@@ -238,6 +247,177 @@ fn value_form(props: &ValueFormProps) -> Html {
                 { props.submit }
             </button>
         </form>
+    }
+}
+
+/// The clients a node's menu offers and the value each one's next write gets when its
+/// field is left empty: `"c.n"`, client `c`'s `n`th operation, as a workload names its
+/// values. At least three clients, every client the run has used, and one more, so there
+/// is always an idle one to pick.
+pub fn client_choices(
+    history: &[crate::check::Operation],
+    workload_clients: u32,
+) -> Vec<AttrValue> {
+    let mut issued: Vec<u64> = Vec::new();
+    for op in history {
+        let c = op.client as usize;
+        if c >= 1 {
+            if issued.len() < c {
+                issued.resize(c, 0);
+            }
+            issued[c - 1] += 1;
+        }
+    }
+    let count = (issued.len() + 1)
+        .max(3)
+        .max(workload_clients as usize)
+        .min(MAX_CLIENTS as usize);
+    (1..=count)
+        .map(|c| {
+            let n = issued.get(c - 1).copied().unwrap_or(0) + 1;
+            AttrValue::from(format!("{c}.{n}"))
+        })
+        .collect()
+}
+
+/// Which client operation the menu's client form is filling in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClientOp {
+    Write,
+    Read,
+}
+
+/// Props of [`ClientForm`].
+#[derive(Properties, Clone, PartialEq)]
+struct ClientFormProps {
+    node: NodeId,
+    clients: Vec<AttrValue>,
+    on_action: Callback<UiAction>,
+}
+
+/// "Write…" and "Read…": a client (C1, C2, …) reads or writes a register through this
+/// node. Each button opens a small form with the client, the key (`x` when empty) and,
+/// for a write, the value (made up when empty); it is sent as the `write` or `read`
+/// action, which the engine may refuse (a client already waiting), as the notice then says.
+#[function_component(ClientForm)]
+fn client_form(props: &ClientFormProps) -> Html {
+    let open = use_state(|| None::<ClientOp>);
+    let client = use_state(|| 1_usize);
+    let key = use_node_ref();
+    let value = use_node_ref();
+    let first_field = use_node_ref();
+    // Opening the form puts the focus in it, so the keyboard goes straight on.
+    {
+        let first_field = first_field.clone();
+        use_effect_with(*open, move |open| {
+            if open.is_some() {
+                if let Some(el) = first_field.cast::<HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let toggle = |op: ClientOp| {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| {
+            open.set(if *open == Some(op) { None } else { Some(op) })
+        })
+    };
+    let count = props.clients.len().max(1);
+    let chosen = (*client).clamp(1, count);
+    let next = props.clients.get(chosen - 1).cloned().unwrap_or_default();
+    let on_client = {
+        let client = client.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            client.set(select.value().parse().unwrap_or(1));
+        })
+    };
+    let onsubmit = {
+        let open = open.clone();
+        let (key, value) = (key.clone(), value.clone());
+        let node = props.node;
+        let on_action = props.on_action.clone();
+        let next = next.to_string();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(kind) = *open else {
+                return;
+            };
+            let typed = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|f| f.value().trim().to_string())
+                    .unwrap_or_default()
+            };
+            let k = match typed(&key) {
+                k if k.is_empty() => "x".to_string(),
+                k => k,
+            };
+            let op = match kind {
+                ClientOp::Read => Op::Read { key: k },
+                ClientOp::Write => Op::Write {
+                    key: k,
+                    value: match typed(&value) {
+                        v if v.is_empty() => next.clone(),
+                        v => v,
+                    },
+                },
+            };
+            if let Some(f) = value.cast::<HtmlInputElement>() {
+                f.set_value("");
+            }
+            on_action.emit(UiAction::Act(Action::Client {
+                client: chosen as u32,
+                node,
+                op,
+            }));
+        })
+    };
+    let id = props.node;
+    let pressed = |op: ClientOp| (*open == Some(op)).to_string();
+    let options = (1..=count).map(|c| {
+        html! { <option value={c.to_string()} selected={c == chosen}>{ format!("C{c}") }</option> }
+    });
+    let form = open.map(|kind| {
+        let verb = match kind {
+            ClientOp::Write => "Write",
+            ClientOp::Read => "Read",
+        };
+        html! {
+            <form class="menu-client" {onsubmit} aria-label={format!("{verb} through S{id}")}>
+                <label class="menu-client-field">
+                    <span class="menu-label">{ "Client" }</span>
+                    <select ref={first_field} class="menu-input" onchange={on_client}>{ for options }</select>
+                </label>
+                <label class="menu-client-field">
+                    <span class="menu-label">{ "Key" }</span>
+                    <input ref={key} type="text" class="menu-input" maxlength={VALUE_CHARS.to_string()}
+                           placeholder="x" autocomplete="off" spellcheck="false" />
+                </label>
+                if kind == ClientOp::Write {
+                    <label class="menu-client-field">
+                        <span class="menu-label">{ "Value" }</span>
+                        <input ref={value} type="text" class="menu-input" maxlength={VALUE_CHARS.to_string()}
+                               placeholder={next.clone()} autocomplete="off" spellcheck="false" />
+                    </label>
+                }
+                <button type="submit" class="menu-primary"
+                        aria-label={format!("Send the {} from C{chosen} to S{id}", verb.to_lowercase())}>
+                    { verb }
+                </button>
+            </form>
+        }
+    });
+    html! {
+        <div class="menu-clients" role="group" aria-label={format!("Clients of S{id}")}>
+            <div class="menu-actions">
+                <button type="button" aria-pressed={pressed(ClientOp::Write)} onclick={toggle(ClientOp::Write)}
+                        title="A client writes a value to a register through this node">{ "Write…" }</button>
+                <button type="button" aria-pressed={pressed(ClientOp::Read)} onclick={toggle(ClientOp::Read)}
+                        title="A client reads a register through this node">{ "Read…" }</button>
+            </div>
+            { for form }
+        </div>
     }
 }
 

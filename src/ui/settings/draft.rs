@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::check::catalog;
 use crate::protocols::spec::{FieldKind, FormField};
 use crate::scenario::{limits, Scenario};
+use crate::sim::client::{ClientSettings, Workload};
 use crate::sim::{NetworkMode, NetworkSettings, ScriptEntry};
 use crate::ui::lab::{format_ms, Tone};
 
@@ -25,6 +27,18 @@ pub enum Field {
     LatencyMax,
     Loss,
     Duplicate,
+    /// The clients' timeout (protocols that serve clients).
+    ClientTimeout,
+    /// The workload's number of clients.
+    WorkloadClients,
+    /// The workload's number of registers.
+    WorkloadKeys,
+    /// The workload's think time, lower end.
+    ThinkMin,
+    /// The workload's think time, upper end.
+    ThinkMax,
+    /// The workload's share of reads, as a percentage.
+    Reads,
 }
 
 impl Field {
@@ -37,6 +51,12 @@ impl Field {
             Field::LatencyMax => "set-latency-max",
             Field::Loss => "set-loss",
             Field::Duplicate => "set-duplicate",
+            Field::ClientTimeout => "set-client-timeout",
+            Field::WorkloadClients => "set-workload-clients",
+            Field::WorkloadKeys => "set-workload-keys",
+            Field::ThinkMin => "set-think-min",
+            Field::ThinkMax => "set-think-max",
+            Field::Reads => "set-reads",
         }
     }
 }
@@ -60,6 +80,8 @@ pub enum Spot {
     Field(Field),
     /// The latency range as a whole (min above max).
     Latency,
+    /// The workload's think range as a whole.
+    Think,
     /// A protocol setting, by its key.
     Setting(&'static str, Part),
     /// Anything else the engine objects to.
@@ -82,6 +104,7 @@ impl Spot {
         match self {
             Spot::Field(f) => format!("{}-error", f.id()),
             Spot::Latency => "set-latency-error".to_string(),
+            Spot::Think => "set-think-error".to_string(),
             Spot::Setting(key, part) => format!("{}-error", setting_id(key, part)),
             Spot::Form => "set-form-error".to_string(),
         }
@@ -128,6 +151,10 @@ pub enum Edit {
     Switch(&'static str, bool),
     /// A mutation on or off.
     Mutation(&'static str, bool),
+    /// The clients' workload on or off.
+    Workload(bool),
+    /// A consistency model checked as an invariant, or not.
+    Check(&'static str, bool),
 }
 
 /// The form's fields as the user typed them. Numbers stay text until [`build`], so a
@@ -147,6 +174,47 @@ pub struct Draft {
     pub settings: BTreeMap<&'static str, SettingDraft>,
     /// The mutations switched on, in the spec's order.
     pub mutations: Vec<&'static str>,
+    /// The clients' settings (shown for protocols that serve clients).
+    pub clients: ClientsDraft,
+}
+
+/// The `clients` block and `check` list as typed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientsDraft {
+    pub timeout_ms: String,
+    /// The workload is on.
+    pub workload: bool,
+    /// Its fields, kept while it is off (for when it is back).
+    pub clients: String,
+    pub keys: String,
+    pub think_min: String,
+    pub think_max: String,
+    /// The share of reads as a percentage.
+    pub reads_pct: String,
+    /// The models checked, in the catalog's order.
+    pub check: Vec<&'static str>,
+}
+
+impl ClientsDraft {
+    /// The form filled in from a scenario's `clients` block and `check` list.
+    pub fn from_scenario(s: &Scenario) -> ClientsDraft {
+        let on = s.clients.workload.is_some();
+        let w = s
+            .clients
+            .workload
+            .clone()
+            .unwrap_or_else(crate::scenario::clients::default_workload);
+        ClientsDraft {
+            timeout_ms: s.clients.timeout_ms.to_string(),
+            workload: on,
+            clients: w.clients.to_string(),
+            keys: w.keys.to_string(),
+            think_min: w.think_ms.0.to_string(),
+            think_max: w.think_ms.1.to_string(),
+            reads_pct: percent_text(w.reads),
+            check: s.check.clone(),
+        }
+    }
 }
 
 fn setting_draft(
@@ -214,6 +282,7 @@ impl Draft {
             duplicate_pct: percent_text(s.network.duplicate),
             settings,
             mutations,
+            clients: ClientsDraft::from_scenario(s),
         }
     }
 
@@ -230,6 +299,12 @@ impl Draft {
                     Field::LatencyMax => &mut d.latency_max,
                     Field::Loss => &mut d.loss_pct,
                     Field::Duplicate => &mut d.duplicate_pct,
+                    Field::ClientTimeout => &mut d.clients.timeout_ms,
+                    Field::WorkloadClients => &mut d.clients.clients,
+                    Field::WorkloadKeys => &mut d.clients.keys,
+                    Field::ThinkMin => &mut d.clients.think_min,
+                    Field::ThinkMax => &mut d.clients.think_max,
+                    Field::Reads => &mut d.clients.reads_pct,
                 };
                 *slot = text;
             }
@@ -251,6 +326,16 @@ impl Draft {
                     d.mutations.push(name);
                     d.mutations
                         .sort_by_key(|m| order.iter().position(|o| o == m));
+                }
+            }
+            Edit::Workload(on) => d.clients.workload = on,
+            Edit::Check(name, on) => {
+                d.clients.check.retain(|m| *m != name);
+                if on {
+                    d.clients.check.push(name);
+                    d.clients
+                        .check
+                        .sort_by_key(|m| catalog::MODELS.iter().position(|k| k.name == *m));
                 }
             }
         }
@@ -381,8 +466,19 @@ pub fn build(base: &Scenario, draft: &Draft) -> Result<Option<Built>, Vec<FieldE
     for (spot, lo, hi) in ranges {
         upside_down(spot, lo, hi);
     }
-    let (Some(nodes), Some(seed), (Some(lat_min), Some(lat_max)), Some(loss), Some(duplicate)) =
-        (nodes, seed, latency, loss, duplicate)
+    let clients = if spec.serves_clients {
+        parse_clients(&draft.clients, &base.clients, &mut errors)
+    } else {
+        Some(base.clients.clone())
+    };
+    let (
+        Some(nodes),
+        Some(seed),
+        (Some(lat_min), Some(lat_max)),
+        Some(loss),
+        Some(duplicate),
+        Some(clients),
+    ) = (nodes, seed, latency, loss, duplicate, clients)
     else {
         return Err(errors);
     };
@@ -401,6 +497,12 @@ pub fn build(base: &Scenario, draft: &Draft) -> Result<Option<Built>, Vec<FieldE
             duplicate,
         },
         script,
+        check: if spec.serves_clients {
+            draft.clients.check.clone()
+        } else {
+            base.check.clone()
+        },
+        clients,
         ..base.clone()
     };
     let engine_error = |e: crate::scenario::ScenarioError| {
@@ -423,6 +525,69 @@ pub fn build(base: &Scenario, draft: &Draft) -> Result<Option<Built>, Vec<FieldE
         },
         dropped,
     }))
+}
+
+/// The `clients` block the draft describes, or `None` with its problems added to `errors`.
+fn parse_clients(
+    d: &ClientsDraft,
+    base: &ClientSettings,
+    errors: &mut Vec<FieldError>,
+) -> Option<ClientSettings> {
+    let mut whole = |field: Field, text: &str, what: &str| {
+        parse_whole(Spot::Field(field), text, what)
+            .map_err(|e| errors.push(e))
+            .ok()
+    };
+    let timeout = whole(
+        Field::ClientTimeout,
+        &d.timeout_ms,
+        "a whole number of milliseconds",
+    );
+    if !d.workload {
+        return Some(ClientSettings {
+            timeout_ms: timeout?,
+            workload: None,
+        });
+    }
+    let clients = whole(
+        Field::WorkloadClients,
+        &d.clients,
+        "a whole number of clients",
+    );
+    let keys = whole(Field::WorkloadKeys, &d.keys, "a whole number of registers");
+    let lo = whole(
+        Field::ThinkMin,
+        &d.think_min,
+        "a whole number of milliseconds",
+    );
+    let hi = whole(
+        Field::ThinkMax,
+        &d.think_max,
+        "a whole number of milliseconds",
+    );
+    let current = base.workload.as_ref().map_or(0.5, |w| w.reads);
+    let reads = parse_percent(Field::Reads, &d.reads_pct, current)
+        .map_err(|e| errors.push(e))
+        .ok();
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo > hi {
+            errors.push(FieldError::new(
+                Spot::Think,
+                format!("The minimum ({lo} ms) must not be above the maximum ({hi} ms)."),
+            ));
+            return None;
+        }
+    }
+    let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    Some(ClientSettings {
+        timeout_ms: timeout?,
+        workload: Some(Workload {
+            clients: narrow(clients?),
+            keys: narrow(keys?),
+            think_ms: (lo?, hi?),
+            reads: reads?,
+        }),
+    })
 }
 
 fn parse_nodes(text: &str, max: u32) -> Result<u32, FieldError> {
@@ -476,6 +641,13 @@ fn spot_for_path(protocol: &str, form: &[FormField], path: &str) -> Spot {
         "network.latency_ms" => return Spot::Latency,
         "network.loss" => return Spot::Field(Field::Loss),
         "network.duplicate" => return Spot::Field(Field::Duplicate),
+        "clients.timeout_ms" => return Spot::Field(Field::ClientTimeout),
+        "clients.workload.clients" => return Spot::Field(Field::WorkloadClients),
+        "clients.workload.keys" => return Spot::Field(Field::WorkloadKeys),
+        "clients.workload.think_ms[0]" => return Spot::Field(Field::ThinkMin),
+        "clients.workload.think_ms[1]" => return Spot::Field(Field::ThinkMax),
+        "clients.workload.think_ms" => return Spot::Think,
+        "clients.workload.reads" => return Spot::Field(Field::Reads),
         _ => {}
     }
     let Some(rest) = path
@@ -856,5 +1028,44 @@ mod tests {
         assert_eq!(percent_text(0.05), "5");
         assert_eq!(percent_text(1.0), "100");
         assert_eq!(percent_text(0.001234), "0.1234");
+    }
+
+    #[test]
+    fn the_clients_block_is_read_from_the_draft_with_errors_at_their_fields() {
+        let base = Scenario::default();
+        let mut d = ClientsDraft::from_scenario(&base);
+        assert!(!d.workload);
+        let mut errors = Vec::new();
+        assert_eq!(
+            parse_clients(&d, &base.clients, &mut errors),
+            Some(base.clients.clone())
+        );
+        d.workload = true;
+        d.clients = "4".into();
+        d.reads_pct = "25".into();
+        let built = parse_clients(&d, &base.clients, &mut errors).unwrap();
+        let w = built.workload.unwrap();
+        assert_eq!((w.clients, w.reads, w.think_ms), (4, 0.25, (50, 150)));
+        assert!(errors.is_empty());
+        d.think_min = "300".into();
+        d.timeout_ms = "soon".into();
+        assert_eq!(parse_clients(&d, &base.clients, &mut errors), None);
+        let spots: Vec<Spot> = errors.iter().map(|e| e.spot).collect();
+        assert_eq!(spots, [Spot::Field(Field::ClientTimeout), Spot::Think]);
+    }
+
+    #[test]
+    fn checked_models_stay_in_the_catalogs_order() {
+        let base = Scenario::default();
+        let d = Draft::from_scenario(&base);
+        let d = d.with(Edit::Check("monotonic_reads", true), &[]);
+        let d = d.with(Edit::Check("linearizable", true), &[]);
+        assert_eq!(d.clients.check, ["linearizable", "monotonic_reads"]);
+        let d = d.with(Edit::Check("linearizable", false), &[]);
+        assert_eq!(d.clients.check, ["monotonic_reads"]);
+        assert_eq!(
+            spot_for_path("raft", &[], "clients.workload.think_ms"),
+            Spot::Think
+        );
     }
 }

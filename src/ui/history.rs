@@ -1,0 +1,490 @@
+//! The History tab, for protocols that serve clients: the run's client operations on a
+//! time axis, in the style of Porcupine's and Jepsen's timelines. One row per client,
+//! each operation a bar from its invocation to its completion (an outstanding one open to
+//! the cursor), labelled with what it did and how it ended; the script's faults (crashes,
+//! partitions, cut links) in lanes above, on the same axis; the shared cursor; and, when a
+//! checked consistency model broke, its counterexample highlighted with a button to the
+//! moment it became impossible.
+//!
+//! A history can hold tens of thousands of operations, so the chart draws only those in
+//! its window (found by binary search, see [`model::visible`]) and is rebuilt only when
+//! the history, the window or the selection changes; the cursor is a layer of its own.
+
+pub mod model;
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+use self::model::{Fault, FaultKind, Window, DEFAULT_SPAN_MS, MIN_SPAN_MS};
+use super::invariants::jump_target;
+use super::lab::format_ms;
+use super::state::UiAction;
+use super::ViewProps;
+use crate::check::live::Broken;
+use crate::check::{catalog, explain, Operation};
+use crate::sim::Time;
+
+/// At most this many fault lanes of each kind (overlapping faults beyond share the last).
+pub const FAULT_LANES: usize = 3;
+
+/// How the user has placed the window: following the cursor, or parked at a start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    span: Time,
+    /// `None`: follow the cursor.
+    start: Option<Time>,
+}
+
+/// The History tab.
+#[function_component(HistoryView)]
+pub fn history_view(props: &ViewProps) -> Html {
+    let place = use_state(|| Place {
+        span: DEFAULT_SPAN_MS,
+        start: None,
+    });
+    let selected = use_state(|| None::<usize>);
+    let world = props.lab.world();
+    let history = world.history();
+    let now = world.now();
+    let frontier = props.lab.frontier_ms().max(now);
+    let window = match place.start {
+        None => model::following(now, place.span),
+        Some(start) => Window {
+            start,
+            end: start + place.span,
+        },
+    };
+    // The bars of outstanding operations reach the cursor; quantized to a 200th of the
+    // window (about 3 px), so the bars are not rebuilt on every frame while time runs.
+    let step = (window.span() / 200).max(1);
+    let bars_now = now.div_ceil(step) * step;
+    let longest = world.client_settings().timeout_ms.saturating_add(1);
+
+    let faults = {
+        let script_len = world.script().len();
+        let script = world.script().to_vec();
+        // Rebuilt when the script grows or time passes an action (cheap either way).
+        let passed = world.script().partition_point(|e| e.at_ms <= now);
+        use_memo((script_len, passed), move |_| model::faults(&script, now))
+    };
+    let broken: Vec<(Broken, Option<Time>)> = world
+        .broken_models()
+        .iter()
+        .map(|b| {
+            let at = world
+                .violations()
+                .iter()
+                .find(|v| v.invariant == b.model)
+                .map(|v| v.at_ms);
+            (b.clone(), at)
+        })
+        .collect();
+    let culprits = {
+        let history = history.clone();
+        use_memo(
+            world.broken_models().to_vec(),
+            move |broken: &Vec<Broken>| {
+                let mut ops: Vec<usize> = broken.iter().filter_map(|b| b.op).collect();
+                for b in broken {
+                    ops.extend(model::named_in(&history, &b.counterexample));
+                }
+                ops.sort_unstable();
+                ops.dedup();
+                ops
+            },
+        )
+    };
+
+    let set_place = |p: Place| {
+        let place = place.clone();
+        Callback::from(move |_: MouseEvent| place.set(p))
+    };
+    let half = place.span / 2;
+    let earlier = set_place(Place {
+        start: Some(window.start.saturating_sub(half)),
+        ..*place
+    });
+    let later = {
+        let start = window.start + half;
+        // Once the window would reach the cursor, it follows it again.
+        let start = (start + place.span <= now).then_some(start);
+        set_place(Place { start, ..*place })
+    };
+    let follow = set_place(Place {
+        start: None,
+        ..*place
+    });
+    let zoom = |span: Time| {
+        let center = (window.start + window.end) / 2;
+        let start = place.start.map(|_| center.saturating_sub(span / 2));
+        set_place(Place { span, start })
+    };
+    let zoom_in = zoom((place.span / 2).max(MIN_SPAN_MS));
+    let max_span = frontier.max(DEFAULT_SPAN_MS);
+    let zoom_out = zoom((place.span * 2).min(max_span.next_power_of_two()));
+    let all = set_place(Place {
+        span: max_span,
+        start: Some(0),
+    });
+    let following = place.start.is_none();
+
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |i: usize| selected.set(Some(i)))
+    };
+    let banners = broken
+        .iter()
+        .map(|(b, at)| broken_banner(b, *at, &props.on_action));
+    let details = selected
+        .and_then(|i| history.get(i).map(|op| (i, op)))
+        .map(|(i, op)| op_details(i, op, culprits.contains(&i), &props.on_action));
+    let cursor = window.fraction(now) * 100.0;
+    let cursor_shown = (window.start..=window.end).contains(&now);
+
+    html! {
+        <section class="history" aria-label="History">
+            <div class="history-tools" role="toolbar" aria-label="History window">
+                <button type="button" onclick={earlier} disabled={window.start == 0}
+                        aria-label="Show earlier operations">{ "← Earlier" }</button>
+                <button type="button" onclick={later} disabled={following}
+                        aria-label="Show later operations">{ "Later →" }</button>
+                <button type="button" onclick={follow} aria-pressed={following.to_string()}
+                        title="Keep the window on the cursor">{ "Follow" }</button>
+                <button type="button" onclick={zoom_in} disabled={place.span <= MIN_SPAN_MS}
+                        aria-label="Zoom in">{ "+" }</button>
+                <button type="button" onclick={zoom_out} disabled={place.span >= max_span}
+                        aria-label="Zoom out">{ "−" }</button>
+                <button type="button" onclick={all} title="Show the whole run">{ "All" }</button>
+                <span class="history-range">
+                    { format!("{} – {}", format_ms(window.start), format_ms(window.end)) }
+                </span>
+            </div>
+            { for banners }
+            if history.is_empty() {
+                <p class="history-empty">
+                    { "No client operations yet. Send one from a node's menu (Write…, Read…), \
+                       or switch on a workload in Settings → Clients." }
+                </p>
+            } else {
+                <div class="history-chart">
+                    <HistoryChart history={history.clone()} {window} now={bars_now}
+                                  longest_ms={longest} faults={faults.clone()}
+                                  culprits={culprits.clone()} selected={*selected} {on_select} />
+                    if cursor_shown {
+                        <div class="history-overlay" aria-hidden="true">
+                            <div class="history-cursor" style={format!("left:{cursor:.3}%")} />
+                        </div>
+                    }
+                </div>
+                { legend() }
+            }
+            { for details }
+        </section>
+    }
+}
+
+/// A broken model above the chart: what broke, when, why, and the way to that moment.
+fn broken_banner(b: &Broken, at: Option<Time>, on_action: &Callback<UiAction>) -> Html {
+    let title = catalog::model(b.model).map_or(b.model, |m| m.title);
+    let when = at
+        .map(|t| format!(" at {}", format_ms(t)))
+        .unwrap_or_default();
+    let jump = at.map(|t| {
+        let onclick = on_action.reform(move |_: MouseEvent| UiAction::Seek(jump_target(t)));
+        html! {
+            <button type="button" class="inv-jump" {onclick}
+                    aria-label={format!("Jump to the moment {title} became impossible, {}", format_ms(t))}>
+                { "Jump to the moment it became impossible" }
+            </button>
+        }
+    });
+    html! {
+        <div class="history-broken" role="note">
+            <p class="history-broken-title">
+                <span aria-hidden="true">{ "✕ " }</span>
+                { format!("{title} broken{when}") }
+                <span class="history-broken-hint">{ " · the operations involved are marked !" }</span>
+            </p>
+            <p class="history-broken-why">{ b.detail() }</p>
+            { for jump }
+        </div>
+    }
+}
+
+/// The key to the bars' patterns, in words.
+fn legend() -> Html {
+    html! {
+        <p class="history-legend">
+            <span class="hop-key hop-ok">{ "ok" }</span>
+            <span class="hop-key hop-fail">{ "fail (did not happen)" }</span>
+            <span class="hop-key hop-info">{ "? unknown (timed out)" }</span>
+            <span class="hop-key hop-pending">{ "… pending" }</span>
+            <span class="hop-key hop-culprit">{ "! in a counterexample" }</span>
+        </p>
+    }
+}
+
+/// Everything about one operation, under the chart.
+fn op_details(i: usize, op: &Operation, culprit: bool, on_action: &Callback<UiAction>) -> Html {
+    let invoke = op.invoke;
+    let go = on_action.reform(move |_: MouseEvent| UiAction::Seek(invoke));
+    let complete = match op.complete {
+        Some(c) => format!("{} (took {} ms)", format_ms(c), c.saturating_sub(op.invoke)),
+        None => "not yet".to_string(),
+    };
+    let node = op.node.map_or("–".to_string(), |n| format!("S{n}"));
+    html! {
+        <div class="history-details" aria-label={format!("Operation {i}")} role="region">
+            <h3 class="history-details-title">{ format!("Op {i}: {}", model::bar_label(op)) }</h3>
+            <p class="history-details-text">{ capitalize(&explain::describe(op)) }{ "." }</p>
+            <dl class="menu-facts">
+                <dt>{ "Client" }</dt><dd>{ format!("C{}", op.client) }</dd>
+                <dt>{ "Node" }</dt><dd>{ node }</dd>
+                <dt>{ "Invoked" }</dt><dd>{ format_ms(op.invoke) }</dd>
+                <dt>{ "Completed" }</dt><dd>{ complete }</dd>
+                <dt>{ "Result" }</dt><dd>{ model::outcome_word(op) }</dd>
+            </dl>
+            if let Some(line) = model::invoke_sentence(i, op) {
+                <p class="history-details-trace"><span class="menu-label">{ "Trace: " }</span><code>{ line }</code></p>
+            }
+            if culprit {
+                <p class="history-details-culprit">
+                    <span aria-hidden="true">{ "! " }</span>
+                    { "Part of the counterexample of a broken model." }
+                </p>
+            }
+            <button type="button" onclick={go}>{ "Go to its invocation" }</button>
+        </div>
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Properties of [`HistoryChart`].
+#[derive(Properties, Clone)]
+pub struct ChartProps {
+    /// The operations, in invoke order.
+    pub history: Rc<Vec<Operation>>,
+    /// The time span drawn.
+    pub window: Window,
+    /// Where outstanding operations end (the cursor, quantized).
+    pub now: Time,
+    /// No operation lasts longer (the clients' timeout): bounds the search.
+    pub longest_ms: Time,
+    /// The faults on the axis.
+    pub faults: Rc<Vec<Fault>>,
+    /// Operations named by a counterexample.
+    pub culprits: Rc<Vec<usize>>,
+    /// The operation whose details are open.
+    pub selected: Option<usize>,
+    /// An operation was clicked (or chosen with Enter).
+    pub on_select: Callback<usize>,
+}
+
+impl PartialEq for ChartProps {
+    /// What is drawn, not the callback (made anew every render). The history is compared
+    /// by pointer and length: the engine never changes a shared history in place (it
+    /// copies on write), and these props hold the old one, so any change is a new
+    /// pointer.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.history, &other.history)
+            && self.history.len() == other.history.len()
+            && self.window == other.window
+            && self.now == other.now
+            && self.longest_ms == other.longest_ms
+            && self.faults == other.faults
+            && self.culprits == other.culprits
+            && self.selected == other.selected
+    }
+}
+
+/// A "nice" tick interval (1, 2 or 5 × 10ⁿ ms) giving about five ticks over `span`.
+pub fn tick_step(span: Time) -> Time {
+    let rough = (span / 5).max(1);
+    let mut base = 1;
+    while base * 10 <= rough {
+        base *= 10;
+    }
+    [1, 2, 5, 10]
+        .into_iter()
+        .map(|m| m * base)
+        .find(|&s| s >= rough)
+        .unwrap_or(base * 10)
+}
+
+/// Keys on a bar: arrows move to the previous or next drawn operation (in invoke order),
+/// Enter and Space open its details; none of them reaches the page's shortcuts.
+fn bar_keydown(on_select: Callback<usize>, index: usize) -> Callback<KeyboardEvent> {
+    Callback::from(move |e: KeyboardEvent| {
+        let Some(bar) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let next = match e.key().as_str() {
+            "ArrowRight" | "ArrowDown" => bar.next_element_sibling(),
+            "ArrowLeft" | "ArrowUp" => bar.previous_element_sibling(),
+            " " | "Enter" => {
+                e.prevent_default();
+                e.stop_propagation();
+                on_select.emit(index);
+                return;
+            }
+            _ => return,
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        if let Some(el) = next.and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    })
+}
+
+/// The chart: the time axis, the fault lanes and one row per client, drawing only the
+/// operations that overlap the window.
+#[function_component(HistoryChart)]
+pub fn history_chart(props: &ChartProps) -> Html {
+    let w = props.window;
+    let ops = &props.history;
+    let pct = |t: Time| w.fraction(t) * 100.0;
+    let span_style = |from: Time, to: Time| {
+        let (l, r) = (pct(from), pct(to));
+        format!("left:{l:.3}%;width:{:.3}%", (r - l).max(0.4))
+    };
+
+    let step = tick_step(w.span());
+    let first_tick = w.start.div_ceil(step) * step;
+    let ticks = (0..)
+        .map(|k| first_tick + k * step)
+        .take_while(|&t| t <= w.end)
+        .map(|t| {
+            html! { <span class="history-tick" style={format!("left:{:.3}%", pct(t))}>{ format_ms(t) }</span> }
+        });
+
+    let fault_rows = [
+        (FaultKind::Crash, "Crashes", "down"),
+        (FaultKind::Network, "Network", "net"),
+    ]
+    .into_iter()
+    .flat_map(|(kind, name, short)| {
+        let of_kind: Vec<&Fault> = props.faults.iter().filter(|f| f.kind == kind).collect();
+        let lanes = model::lanes(&of_kind, props.now, FAULT_LANES);
+        let count = lanes.iter().max().map_or(0, |m| m + 1);
+        (0..count)
+            .map(|lane| {
+                let bars = of_kind
+                    .iter()
+                    .zip(&lanes)
+                    .filter(|(f, l)| **l == lane && f.to.unwrap_or(props.now) >= w.start && f.from <= w.end)
+                    .map(|(f, _)| {
+                        let end = f.to.unwrap_or(props.now);
+                        let until = f.to.map_or("still".to_string(), |t| format!("until {}", format_ms(t)));
+                        let text = format!("{} from {} {until}", f.label, format_ms(f.from));
+                        html! {
+                            <span class={classes!("hfault", f.to.is_none().then_some("hfault-open"))}
+                                  style={span_style(f.from, end)} title={text.clone()}
+                                  role="img" aria-label={text}>
+                                <span class="hop-text">{ &f.label }</span>
+                            </span>
+                        }
+                    });
+                html! {
+                    <div class="history-row history-row-fault" role="listitem"
+                         aria-label={format!("{name}, lane {}", lane + 1)}>
+                        <span class="history-row-label" aria-hidden="true">{ short }</span>
+                        <div class="history-track">{ for bars }</div>
+                    </div>
+                }
+            })
+            .collect::<Vec<Html>>()
+    });
+
+    // Rows of clients; each gets its visible operations, in invoke order.
+    let rows = model::client_rows(ops);
+    let shown = model::visible(ops, w, props.now, props.longest_ms);
+    let mut by_client: Vec<Vec<usize>> = vec![Vec::new(); rows as usize];
+    for &i in &shown {
+        if let Some(row) = by_client.get_mut(ops[i].client.saturating_sub(1) as usize) {
+            row.push(i);
+        }
+    }
+    // The roving tab stop: the selected operation if drawn, else the first drawn.
+    let tab_stop = props
+        .selected
+        .filter(|s| shown.contains(s))
+        .or(shown.first().copied());
+    let client_rows = by_client.iter().enumerate().map(|(row, indices)| {
+        let bars = indices.iter().map(|&i| {
+            let op = &ops[i];
+            let end = model::drawn_end(op, props.now);
+            let culprit = props.culprits.binary_search(&i).is_ok();
+            let selected = props.selected == Some(i);
+            let label = model::bar_label(op);
+            let sentence = model::bar_sentence(i, op);
+            let name = if culprit {
+                format!("{sentence}; part of a counterexample")
+            } else {
+                sentence
+            };
+            let onclick = props.on_select.reform(move |_: MouseEvent| i);
+            html! {
+                <button type="button" key={i}
+                        class={classes!("hop", model::outcome_class(op), culprit.then_some("hop-culprit"),
+                                        selected.then_some("hop-selected"))}
+                        style={span_style(op.invoke, end)} title={name.clone()} aria-label={name}
+                        aria-pressed={selected.to_string()}
+                        tabindex={if tab_stop == Some(i) { "0" } else { "-1" }}
+                        data-op={i.to_string()} {onclick}
+                        onkeydown={bar_keydown(props.on_select.clone(), i)}>
+                    if culprit { <span class="hop-mark" aria-hidden="true">{ "!" }</span> }
+                    <span class="hop-text">{ label }</span>
+                </button>
+            }
+        });
+        html! {
+            <div class="history-row" role="listitem" aria-label={format!("Client C{}", row + 1)}>
+                <span class="history-row-label" aria-hidden="true">{ format!("C{}", row + 1) }</span>
+                <div class="history-track history-ops">{ for bars }</div>
+            </div>
+        }
+    });
+
+    html! {
+        <div class="history-body" data-drawn={shown.len().to_string()}
+             data-total={ops.len().to_string()}>
+            <div class="history-axis" aria-hidden="true">
+                <span class="history-row-label" />
+                <div class="history-track">{ for ticks }</div>
+            </div>
+            <div class="history-rows" role="list"
+                 aria-label={format!("{} operations, {} in this window", ops.len(), shown.len())}>
+                { for fault_rows }
+                { for client_rows }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_numbers() {
+        assert_eq!(tick_step(2_000), 500);
+        assert_eq!(tick_step(1_000), 200);
+        assert_eq!(tick_step(100), 20);
+        assert_eq!(tick_step(60_000), 20_000);
+        assert_eq!(tick_step(1), 1);
+    }
+}
