@@ -16,6 +16,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "browser/cluster.rs"]
 mod cluster;
+#[path = "browser/history.rs"]
+mod history;
 #[path = "browser/settings.rs"]
 mod settings;
 #[path = "browser/views.rs"]
@@ -128,7 +130,23 @@ async fn the_panel_has_tabs_and_the_invariants() {
             })
             .collect()
     };
-    assert_eq!(tabs, ["Logs", "Inspector", "Events", "Settings"]);
+    // A protocol that serves clients adds the history and the consistency models.
+    let expected: &[&str] = if quorum_lab::scenario::Scenario::default()
+        .protocol
+        .serves_clients
+    {
+        &[
+            "Logs",
+            "Inspector",
+            "Events",
+            "History",
+            "Consistency",
+            "Settings",
+        ]
+    } else {
+        &["Logs", "Inspector", "Events", "Settings"]
+    };
+    assert_eq!(tabs, expected);
     // The live region for notices exists before any notice is shown.
     find(&root, r#".notice-region[role="status"]"#);
 }

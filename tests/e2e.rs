@@ -813,3 +813,22 @@ async fn paxos_duelling_proposers_end_with_one_value_chosen_everywhere() {
     assert!(browser.console_errors().await.is_empty());
     browser.close().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Clients: the history, the consistency models, and a violation found live.
+// ---------------------------------------------------------------------------------------
+
+#[path = "e2e/clients.rs"]
+mod clients;
+
+#[tokio::test]
+#[ignore = "needs the release build in dist/ and Chromium; run by scripts/test"]
+async fn stale_reads_break_linearizability_while_playing() {
+    clients::stale_reads_break_linearizability_while_playing().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the release build in dist/ and Chromium; run by scripts/test"]
+async fn the_clients_views_at_every_size_and_theme() {
+    clients::the_clients_views_at_every_size_and_theme().await;
+}

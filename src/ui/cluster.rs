@@ -116,7 +116,9 @@ fn message_class(selected: bool, doomed: bool) -> &'static str {
 
 /// An invariant's title from its protocol's spec (its name if the spec has none).
 fn invariant_title(spec: &crate::protocols::Spec, name: &str) -> String {
+    // A checked consistency model is an invariant of the run, not of the protocol.
     spec.invariant(name)
+        .or_else(|| crate::check::catalog::model(name))
         .map_or_else(|| name.replace('_', " "), |i| i.title.to_string())
 }
 

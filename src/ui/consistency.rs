@@ -52,8 +52,11 @@ pub enum Status {
         /// The counterexample, sentence by sentence.
         counterexample: Vec<String>,
     },
-    /// Not decided within the work done so far (or no evidence yet).
+    /// Not decided within the work done so far.
     Undecided,
+    /// Checked, but the history holds nothing it can be judged on yet (convergence
+    /// needs reads after the writes have stopped).
+    NoEvidence,
 }
 
 /// The page's own check of every model on a growing history.
@@ -184,6 +187,7 @@ impl LiveCheck {
                 counterexample: why.clone(),
             },
             Some((Some(true), _)) if !self.sessions_stale => Status::Holds,
+            Some((None, _)) if !self.sessions_stale => Status::NoEvidence,
             _ => Status::Undecided,
         }
     }
@@ -280,6 +284,11 @@ fn model_row(
         Status::NoOperations => ("cm-none", "–", "not checked: no operations".to_string()),
         Status::Holds => ("cm-ok", "✓", "holds so far".to_string()),
         Status::Undecided => ("cm-undecided", "…", "not decided yet".to_string()),
+        Status::NoEvidence => (
+            "cm-none",
+            "–",
+            "no verdict: not enough evidence yet".to_string(),
+        ),
         Status::Broken { at_ms: Some(t), .. } => {
             ("cm-broken", "✕", format!("broken at {}", format_ms(*t)))
         }
