@@ -63,12 +63,17 @@ pub fn history_view(props: &ViewProps) -> Html {
     let bars_now = now.div_ceil(step) * step;
     let longest = world.client_settings().timeout_ms.saturating_add(1);
 
+    // The faults are rebuilt only when the script grows or time passes one of its
+    // actions (or goes back before one); the script is read in place, not copied.
+    let faults_cache = use_mut_ref(|| ((usize::MAX, usize::MAX), Rc::new(Vec::new())));
     let faults = {
-        let script_len = world.script().len();
-        let script = world.script().to_vec();
-        // Rebuilt when the script grows or time passes an action (cheap either way).
-        let passed = world.script().partition_point(|e| e.at_ms <= now);
-        use_memo((script_len, passed), move |_| model::faults(&script, now))
+        let script = world.script();
+        let key = (script.len(), script.partition_point(|e| e.at_ms <= now));
+        let mut cache = faults_cache.borrow_mut();
+        if cache.0 != key {
+            *cache = (key, Rc::new(model::faults(script, now)));
+        }
+        cache.1.clone()
     };
     let broken: Vec<(Broken, Option<Time>)> = world
         .broken_models()
