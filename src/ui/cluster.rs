@@ -13,7 +13,7 @@ pub mod geometry;
 mod legend;
 mod menus;
 mod partition;
-mod size;
+pub(crate) mod size;
 
 use std::rc::Rc;
 

@@ -19,6 +19,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use self::model::{Fault, FaultKind, Window, DEFAULT_SPAN_MS, MIN_SPAN_MS};
+use super::cluster::size::use_element_size;
 use super::invariants::jump_target;
 use super::lab::format_ms;
 use super::state::UiAction;
@@ -26,6 +27,11 @@ use super::ViewProps;
 use crate::check::live::Broken;
 use crate::check::{catalog, explain, Operation};
 use crate::sim::Time;
+
+/// A bar is labelled when it is at least this many CSS pixels wide.
+pub const LABEL_MIN_PX: f64 = 30.0;
+/// The row labels' column and the chart's padding, in CSS pixels (see views.css).
+const CHART_CHROME_PX: u32 = 52;
 
 /// At most this many fault lanes of each kind (overlapping faults beyond share the last).
 pub const FAULT_LANES: usize = 3;
@@ -46,6 +52,10 @@ pub fn history_view(props: &ViewProps) -> Html {
         start: None,
     });
     let selected = use_state(|| None::<usize>);
+    // The chart's width decides which bars have room for a label.
+    let chart_ref = use_node_ref();
+    let (chart_px, _) = use_element_size(chart_ref.clone());
+    let track_px = chart_px.saturating_sub(CHART_CHROME_PX).max(1);
     let world = props.lab.world();
     let history = world.history();
     let now = world.now();
@@ -168,22 +178,24 @@ pub fn history_view(props: &ViewProps) -> Html {
                 </span>
             </div>
             { for banners }
-            if history.is_empty() {
-                <p class="history-empty">
-                    { "No client operations yet. Send one from a node's menu (Write…, Read…), \
-                       or switch on a workload in Settings → Clients." }
-                </p>
-            } else {
-                <div class="history-chart">
+            <div class="history-chart" ref={chart_ref}>
+                if history.is_empty() {
+                    <p class="history-empty">
+                        { "No client operations yet. Send one from a node's menu (Write…, Read…), \
+                           or switch on a workload in Settings → Clients." }
+                    </p>
+                } else {
                     <HistoryChart history={history.clone()} {window} now={bars_now}
-                                  longest_ms={longest} faults={faults.clone()}
+                                  longest_ms={longest} faults={faults.clone()} {track_px}
                                   culprits={culprits.clone()} selected={*selected} {on_select} />
                     if cursor_shown {
                         <div class="history-overlay" aria-hidden="true">
                             <div class="history-cursor" style={format!("left:{cursor:.3}%")} />
                         </div>
                     }
-                </div>
+                }
+            </div>
+            if !history.is_empty() {
                 { legend() }
             }
             { for details }
@@ -213,7 +225,7 @@ fn broken_banner(b: &Broken, at: Option<Time>, on_action: &Callback<UiAction>) -
                 { format!("{title} broken{when}") }
                 <span class="history-broken-hint">{ " · the operations involved are marked !" }</span>
             </p>
-            <p class="history-broken-why">{ b.detail() }</p>
+            <p class="history-broken-why" title={b.detail()}>{ b.detail() }</p>
             { for jump }
         </div>
     }
@@ -289,6 +301,9 @@ pub struct ChartProps {
     pub faults: Rc<Vec<Fault>>,
     /// Operations named by a counterexample.
     pub culprits: Rc<Vec<usize>>,
+    /// The time track's width in CSS pixels (which bars have room for a label).
+    #[prop_or(600)]
+    pub track_px: u32,
     /// The operation whose details are open.
     pub selected: Option<usize>,
     /// An operation was clicked (or chosen with Enter).
@@ -308,6 +323,7 @@ impl PartialEq for ChartProps {
             && self.longest_ms == other.longest_ms
             && self.faults == other.faults
             && self.culprits == other.culprits
+            && self.track_px == other.track_px
             && self.selected == other.selected
     }
 }
@@ -435,6 +451,10 @@ pub fn history_chart(props: &ChartProps) -> Html {
             let culprit = props.culprits.binary_search(&i).is_ok();
             let selected = props.selected == Some(i);
             let label = model::bar_label(op);
+            // A label cut to a sliver reads like a mark ("!", "|"): only bars with room
+            // for a few characters carry one (the name and the hover text always do).
+            let px = (end - op.invoke) as f64 / w.span() as f64 * f64::from(props.track_px);
+            let wide = px >= LABEL_MIN_PX;
             let sentence = model::bar_sentence(i, op);
             let name = if culprit {
                 format!("{sentence}; part of a counterexample")
@@ -452,7 +472,9 @@ pub fn history_chart(props: &ChartProps) -> Html {
                         data-op={i.to_string()} {onclick}
                         onkeydown={bar_keydown(props.on_select.clone(), i)}>
                     if culprit { <span class="hop-mark" aria-hidden="true">{ "!" }</span> }
-                    <span class="hop-text">{ label }</span>
+                    if wide {
+                        <span class="hop-text" aria-hidden="true">{ label }</span>
+                    }
                 </button>
             }
         });

@@ -93,7 +93,7 @@ fn invariant_list(props: &ListProps) -> Html {
                         <span class="inv-status">{ format!("violated at {}", format_ms(at)) }</span>
                         <span class="inv-rule" title={about}>{ rule }</span>
                         <div class="inv-detail">
-                            <p class="inv-explanation">{ &v.detail }</p>
+                            <p class="inv-explanation" title={v.detail.clone()}>{ &v.detail }</p>
                             <button type="button" class="inv-jump" onclick={jump}
                                     aria-label={format!("Jump to the violation of {title} at {}", format_ms(at))}>
                                 { "Jump to the violation" }

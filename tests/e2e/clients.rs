@@ -202,6 +202,13 @@ pub async fn the_clients_views_at_every_size_and_theme() {
                     "the models",
                 )
                 .await;
+            browser
+                .wait_until(
+                    "!document.querySelector('.consistency .cm-undecided')",
+                    Duration::from_secs(5),
+                    "the page's own verdicts",
+                )
+                .await;
             assert_apart(&browser, ".consistency .cm").await;
             show(&browser, ".consistency").await;
             let shot = browser

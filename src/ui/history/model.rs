@@ -38,7 +38,7 @@ impl Window {
 /// The narrowest window the zoom offers.
 pub const MIN_SPAN_MS: Time = 100;
 /// The window a view opens with.
-pub const DEFAULT_SPAN_MS: Time = 2_000;
+pub const DEFAULT_SPAN_MS: Time = 1_000;
 
 /// The window that follows the cursor: `span` wide, its right edge on a grid of a tenth
 /// of the span just past `now`, so while time runs the window jumps a tenth at a time
