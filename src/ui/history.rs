@@ -388,6 +388,8 @@ pub fn history_chart(props: &ChartProps) -> Html {
     let ticks = (0..)
         .map(|k| first_tick + k * step)
         .take_while(|&t| t <= w.end)
+        // A label centred on the right edge would be cut in half.
+        .filter(|&t| pct(t) <= 94.0)
         .map(|t| {
             html! { <span class="history-tick" style={format!("left:{:.3}%", pct(t))}>{ format_ms(t) }</span> }
         });

@@ -580,3 +580,34 @@ pub fn message_menu(props: &MessageMenuProps) -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::client_choices;
+    use crate::check::{Call, Operation, Outcome, Read};
+
+    fn read(client: u64) -> Operation {
+        Operation {
+            client,
+            node: Some(1),
+            call: Call::Read {
+                key: "x".into(),
+                read: Read::Unknown,
+            },
+            invoke: 0,
+            complete: None,
+            outcome: Outcome::Info,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn the_menu_offers_every_client_used_and_one_more_with_their_next_values() {
+        let none = client_choices(&[], 0);
+        assert_eq!(none, ["1.1", "2.1", "3.1"]);
+        let used = client_choices(&[read(1), read(4), read(1)], 3);
+        assert_eq!(used, ["1.3", "2.1", "3.1", "4.2", "5.1"]);
+        let many: Vec<Operation> = (1..=30).map(read).collect();
+        assert_eq!(client_choices(&many, 0).len(), 20);
+    }
+}
