@@ -100,13 +100,16 @@ pub async fn stale_reads_break_linearizability_while_playing() {
     browser.close().await;
 }
 
-/// Scrolls the element at `css` into view (the panel scrolls inside on a laptop; on a
-/// phone the page does).
+/// Scrolls the element at `css` into view: on a laptop inside the panel only (scrolling
+/// into view would scroll the page's `overflow: hidden` workspace too), on a phone the page.
 async fn show(browser: &Browser, css: &str) {
     browser
         .eval(
-            "const e = document.querySelector(arguments[0]); \
-             if (e) e.scrollIntoView({ block: 'start' });",
+            "const e = document.querySelector(arguments[0]); if (!e) return; \
+             const p = e.closest('.tabpanel'); \
+             if (p && p.scrollHeight > p.clientHeight) { \
+               p.scrollTop += e.getBoundingClientRect().top - p.getBoundingClientRect().top; \
+             } else { e.scrollIntoView({ block: 'start' }); }",
             vec![json!(css)],
         )
         .await;
