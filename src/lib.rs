@@ -14,5 +14,6 @@ pub mod cli;
 pub mod protocols;
 pub mod scenario;
 pub mod sim;
+pub mod sort;
 
 pub mod ui;

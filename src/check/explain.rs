@@ -189,7 +189,7 @@ pub fn sentences(
     real_time: bool,
 ) -> Vec<String> {
     let mut ops: Vec<&Operation> = core.to_vec();
-    ops.sort_by_key(|o| (o.invoke, o.complete.unwrap_or(u64::MAX)));
+    crate::sort::sort_by_key(&mut ops, |o| (o.invoke, o.complete.unwrap_or(u64::MAX)));
     let mut out = Vec::with_capacity(ops.len() + 1);
     for (j, b) in ops.iter().enumerate() {
         // The operations that completed before b began, less those implied by another.

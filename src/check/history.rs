@@ -465,7 +465,7 @@ fn read_value(v: &Json, field: &str) -> Result<Read, FieldError> {
                 one.insert("v".into(), item.clone());
                 vs.push(value(&one, "v").map_err(|(_, why)| bad(&format!("{field}[{i}]"), why))?);
             }
-            vs.sort();
+            crate::sort::sort(&mut vs);
             vs.dedup();
             Ok(match vs.len() {
                 0 => Read::Empty,

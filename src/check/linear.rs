@@ -133,7 +133,7 @@ impl<M: Model> Search<M> {
                 events.push((c, true, i as u32));
             }
         }
-        events.sort_unstable();
+        crate::sort::sort(&mut events);
         let m = events.len();
         let mut node_op = vec![NONE; m + 1];
         let mut node_is_call = vec![false; m + 1];

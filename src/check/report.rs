@@ -213,7 +213,7 @@ pub fn explain(checker: &Checker, key: &str, stuck: usize, budget: &mut Budget) 
             .filter_map(|(i, o)| o.complete.map(|c| (c, *i)))
             .filter(|&(c, _)| c < x.invoke && !busy(c))
             .collect();
-        moments.sort_unstable();
+        crate::sort::sort(&mut moments);
         let cut_at = |m: u64| -> Vec<(usize, Operation)> {
             picked
                 .iter()

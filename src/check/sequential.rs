@@ -35,7 +35,7 @@ pub fn check(ops: &[Operation], budget: &mut Budget) -> Option<bool> {
     let mut values: BTreeMap<&Value, u32> = BTreeMap::new();
     let mut clients: BTreeMap<u64, Vec<(Step, bool)>> = BTreeMap::new();
     let mut order: Vec<&Operation> = ops.iter().collect();
-    order.sort_by_key(|o| o.invoke);
+    crate::sort::sort_by_key(&mut order, |o| o.invoke);
     for o in order {
         if o.outcome == Outcome::Fail {
             continue;

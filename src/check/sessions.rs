@@ -84,7 +84,7 @@ impl<'a> Index<'a> {
         let mut writes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         let mut sessions: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
         let mut order: Vec<usize> = (0..ops.len()).collect();
-        order.sort_by_key(|&i| (ops[i].invoke, i));
+        crate::sort::sort_by_key(&mut order, |&i| (ops[i].invoke, i));
         for i in order {
             let o = &ops[i];
             if let Call::Write { key, .. } = &o.call {
@@ -149,7 +149,7 @@ impl<'a> Index<'a> {
     fn story(&self, ops: &[usize], why: String) -> Vec<String> {
         let mut ids = ops.to_vec();
         ids.dedup();
-        ids.sort_by_key(|&i| (self.ops[i].invoke, i));
+        crate::sort::sort_by_key(&mut ids, |&i| (self.ops[i].invoke, i));
         ids.dedup();
         let mut out: Vec<String> = ids
             .iter()
@@ -180,7 +180,7 @@ impl<'a> Index<'a> {
         let mut out = Vec::new();
         for (&c, ops) in &self.sessions {
             let mut keys: Vec<&str> = ops.iter().filter_map(|&i| self.ops[i].call.key()).collect();
-            keys.sort_unstable();
+            crate::sort::sort(&mut keys);
             keys.dedup();
             out.extend(keys.into_iter().map(|k| (c, k)));
         }

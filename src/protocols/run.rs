@@ -478,7 +478,7 @@ impl<N: Look> Run for World<N> {
                 due: t.due,
             })
             .collect();
-        timers.sort_by_key(|t| t.due);
+        crate::sort::sort_by_key(&mut timers, |t| t.due);
         timers
     }
     fn flights(&self) -> Vec<Flight> {

@@ -554,7 +554,7 @@ pub fn add_chaos(scenario: &mut Scenario, until_ms: Time) -> Mix {
     let mut script = std::mem::take(&mut scenario.script);
     script.extend(added);
     // A stable sort keeps the original order among entries at the same time.
-    script.sort_by_key(|e| e.at_ms);
+    crate::sort::sort_by_key(&mut script, |e| e.at_ms);
     scenario.script = script;
     nemesis.mix
 }
@@ -619,7 +619,7 @@ mod tests {
         for e in &s.script {
             if let Action::Partition { groups } = &e.action {
                 let mut ids: Vec<u32> = groups.iter().flatten().copied().collect();
-                ids.sort();
+                crate::sort::sort(&mut ids);
                 ids.dedup();
                 assert_eq!(ids.len(), groups.iter().flatten().count());
             }

@@ -100,7 +100,7 @@ pub fn mutations(
         }
         out.push(m);
     }
-    out.sort_by_key(|m| known.iter().position(|k| k == m));
+    crate::sort::sort_by_key(&mut out, |m| known.iter().position(|k| k == m));
     Ok(out)
 }
 

@@ -117,6 +117,8 @@ pub fn check_from_raw(raw: Option<Vec<String>>) -> Result<Vec<&'static str>, Sce
         }
         out.push(model.name);
     }
-    out.sort_by_key(|m| catalog::MODELS.iter().position(|k| k.name == *m));
+    crate::sort::sort_by_key(&mut out, |m| {
+        catalog::MODELS.iter().position(|k| k.name == *m)
+    });
     Ok(out)
 }

@@ -125,7 +125,7 @@ impl Reply {
     /// A read's "done" that found several concurrent versions (sorted, as SCENARIO.md
     /// writes them: `"read": ["1", "2"]`). One version is an ordinary read.
     pub fn siblings(mut values: Vec<String>) -> Reply {
-        values.sort();
+        crate::sort::sort(&mut values);
         values.dedup();
         match values.len() {
             0 => Reply::read(None),

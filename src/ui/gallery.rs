@@ -23,7 +23,7 @@ pub struct GalleryProps {
 /// The protocols in the order the gallery shows them: the running one first.
 pub fn protocol_order(current: &str) -> Vec<&'static crate::protocols::Spec> {
     let mut order: Vec<_> = PROTOCOLS.to_vec();
-    order.sort_by_key(|p| p.name != current);
+    crate::sort::sort_by_key(&mut order, |p| p.name != current);
     order
 }
 

@@ -106,7 +106,7 @@ pub fn history_view(props: &ViewProps) -> Html {
                 for b in broken {
                     ops.extend(model::named_in(&history, &b.counterexample));
                 }
-                ops.sort_unstable();
+                crate::sort::sort(&mut ops);
                 ops.dedup();
                 ops
             },

@@ -152,7 +152,7 @@ impl Rounds {
         if starts.len() < needed {
             return None;
         }
-        starts.sort_unstable_by(|a, b| b.cmp(a));
+        crate::sort::sort_by(&mut starts, |a, b| b.cmp(a));
         Some(starts[needed - 1].saturating_add(lease_ms))
     }
 

@@ -617,7 +617,7 @@ impl RaftNode {
             writes,
             reads: reads.len() as u64,
         });
-        reads.sort_unstable();
+        crate::sort::sort(&mut reads);
         for op in reads {
             let reason = format!("S{} stepped down before it could answer", self.id);
             let leader = self.leader_id;

@@ -324,8 +324,9 @@ impl Draft {
                 d.mutations.retain(|m| *m != name);
                 if on {
                     d.mutations.push(name);
-                    d.mutations
-                        .sort_by_key(|m| order.iter().position(|o| o == m));
+                    crate::sort::sort_by_key(&mut d.mutations, |m| {
+                        order.iter().position(|o| o == m)
+                    });
                 }
             }
             Edit::Workload(on) => d.clients.workload = on,
@@ -333,9 +334,9 @@ impl Draft {
                 d.clients.check.retain(|m| *m != name);
                 if on {
                     d.clients.check.push(name);
-                    d.clients
-                        .check
-                        .sort_by_key(|m| catalog::MODELS.iter().position(|k| k.name == *m));
+                    crate::sort::sort_by_key(&mut d.clients.check, |m| {
+                        catalog::MODELS.iter().position(|k| k.name == *m)
+                    });
                 }
             }
         }
