@@ -10,6 +10,7 @@ pub mod action;
 pub mod client;
 pub mod digest;
 pub mod history;
+pub mod id_map;
 pub mod network;
 pub mod protocol;
 pub mod quorum;

@@ -1,6 +1,6 @@
 //! Links and messages in flight.
 
-use std::collections::BTreeMap;
+use super::id_map::IdMap;
 
 use super::{MessageId, NodeId, Time};
 
@@ -104,4 +104,4 @@ impl<M> InFlight<M> {
 }
 
 /// The messages in flight, by id (ordered, so iteration is deterministic).
-pub type InFlightMap<M> = BTreeMap<MessageId, InFlight<M>>;
+pub type InFlightMap<M> = IdMap<InFlight<M>>;

@@ -23,6 +23,7 @@ use super::message::{PaxosMessage, Refusal, Report};
 use super::note::{PaxosNote, PaxosTimer, Phase, Source, Why};
 use super::settings::{Mutation, PaxosSettings};
 use super::spec::{REQUEST, TIMEOUT};
+use crate::sim::id_map::IdMap;
 use crate::sim::quorum::majority;
 use crate::sim::{Command, Ctx, MarkKind, Node, NodeId, Time, Topic};
 
@@ -73,7 +74,7 @@ pub struct PaxosNode {
     /// The highest ballot it promised (Multi-Paxos: one promise for every slot).
     promised: Option<Ballot>,
     /// Per slot: the accepted proposal, and the learned value.
-    slots: BTreeMap<Slot, SlotState>,
+    slots: IdMap<SlotState>,
     /// Multi-Paxos: every slot from 1 up to this one is learned.
     learned_upto: Slot,
     /// Counts changes to acceptor and learner state (the page redraws only on change).
@@ -90,11 +91,11 @@ pub struct PaxosNode {
     /// Who promised its ballot in phase 1.
     promises: BTreeSet<NodeId>,
     /// Per slot, the highest-numbered proposal the promises reported.
-    reported: BTreeMap<Slot, (Ballot, Value)>,
+    reported: IdMap<(Ballot, Value)>,
     /// Multi-Paxos: the first slot its phase 1 asked about.
     prepare_from: Slot,
     /// Values in phase 2 not yet known chosen, by slot.
-    proposals: BTreeMap<Slot, Proposal>,
+    proposals: IdMap<Proposal>,
     /// Single decree: the client's value it was asked to propose, and since when.
     own: Option<(Rc<str>, Time)>,
     /// Multi-Paxos leader: the next slot for a client's command.
@@ -129,7 +130,7 @@ impl PaxosNode {
         self.promised
     }
     /// Its acceptor and learner state, by slot.
-    pub fn slots(&self) -> &BTreeMap<Slot, SlotState> {
+    pub fn slots(&self) -> &IdMap<SlotState> {
         &self.slots
     }
     /// The single decree's accepted proposal.
@@ -170,7 +171,7 @@ impl PaxosNode {
         self.reported.get(&slot)
     }
     /// Values in phase 2 not yet known chosen, by slot.
-    pub fn proposals(&self) -> &BTreeMap<Slot, Proposal> {
+    pub fn proposals(&self) -> &IdMap<Proposal> {
         &self.proposals
     }
     /// Who has said Accepted for `value` in `slot` and `ballot`, as far as its learner
@@ -246,7 +247,7 @@ impl PaxosNode {
     fn slot_mut(&mut self, slot: Slot) -> &mut SlotState {
         self.version += 1;
         self.changed.push(slot);
-        self.slots.entry(slot).or_default()
+        self.slots.get_or_default(slot)
     }
 
     /// Arms the retry timer with a delay drawn from `retry_ms` (the lower bound under
@@ -622,7 +623,7 @@ impl PaxosNode {
         self.version += 1;
         let accepted: Vec<Report> = self
             .slots
-            .range(first..)
+            .range_from(first)
             .filter_map(|(slot, st)| {
                 st.accepted.as_ref().map(|(b, v)| Report {
                     slot: *slot,
@@ -882,7 +883,7 @@ impl Node for PaxosNode {
                 fixed_retry: s.has(Mutation::FixedRetry),
             },
             promised: None,
-            slots: BTreeMap::new(),
+            slots: IdMap::new(),
             learned_upto: 0,
             version: 0,
             tallies: BTreeMap::new(),
@@ -890,9 +891,9 @@ impl Node for PaxosNode {
             ballot: None,
             highest_round: 0,
             promises: BTreeSet::new(),
-            reported: BTreeMap::new(),
+            reported: IdMap::new(),
             prepare_from: DECREE,
-            proposals: BTreeMap::new(),
+            proposals: IdMap::new(),
             own: None,
             next_slot: 1,
             leader_id: None,

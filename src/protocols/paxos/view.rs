@@ -564,7 +564,8 @@ impl Look for PaxosNode {
                     role: if h.up { phase.name(true) } else { "crashed" },
                     entries: n
                         .slots()
-                        .range(first.max(1)..=last)
+                        .range_from(first.max(1))
+                        .take_while(|(slot, _)| **slot <= last)
                         .filter_map(|(slot, st)| entry_view(*slot, st))
                         .collect(),
                     len: n.slots().keys().next_back().copied().unwrap_or(0),

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use super::super::client::{
     key_name, ClientEvent, ClientId, ClientSettings, ClientState, Op, OpId, Reply,
 };
+use super::super::id_map::IdMap;
 use super::super::protocol::Node;
 use super::super::rng::Rng;
 use super::super::trace::Event;
@@ -58,7 +59,7 @@ pub(crate) struct Clients {
     states: BTreeMap<ClientId, ClientState>,
     history: Rc<Vec<Operation>>,
     /// Packets on the wire, by number.
-    pub(crate) wire: BTreeMap<u64, Packet>,
+    pub(crate) wire: IdMap<Packet>,
     next_packet: u64,
     /// Per workload client, the generation of its pending "think" wake-up.
     think: BTreeMap<ClientId, u64>,
@@ -76,7 +77,7 @@ impl Clients {
             settings,
             states: BTreeMap::new(),
             history: Rc::new(Vec::new()),
-            wire: BTreeMap::new(),
+            wire: IdMap::new(),
             next_packet: 1,
             think: BTreeMap::new(),
             next_think: 0,
