@@ -11,7 +11,7 @@
 //! paused page stays idle.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
@@ -62,7 +62,16 @@ pub enum Status {
 /// The page's own check of every model on a growing history.
 pub struct LiveCheck {
     checker: Checker,
-    history: Rc<Vec<Operation>>,
+    /// The history last observed, by address only. Not kept alive: while the page held
+    /// the run's history, the engine's next write copied all of it (it copies on write
+    /// when shared), once per frame while time ran. A weak pointer keeps the address
+    /// from being reused, so an equal address still means the same history.
+    seen: Weak<Vec<Operation>>,
+    /// Its length.
+    seen_len: usize,
+    /// The history the next check of the other models reads: taken only when one is
+    /// due, so the engine copies at most once per [`SESSION_EVERY_MS`].
+    for_sessions: Option<Rc<Vec<Operation>>>,
     now: Time,
     /// The explanation of the checker's violation, once found.
     linear_why: Option<Vec<String>>,
@@ -93,7 +102,9 @@ impl LiveCheck {
     pub fn new() -> Self {
         LiveCheck {
             checker: Checker::new(Spec::register()),
-            history: Rc::new(Vec::new()),
+            seen: Weak::new(),
+            seen_len: 0,
+            for_sessions: None,
             now: 0,
             linear_why: None,
             sessions: None,
@@ -102,21 +113,25 @@ impl LiveCheck {
         }
     }
 
-    /// Takes the run's history at time `now` (cheap: the new and outstanding operations).
-    /// A history from an earlier moment (a seek, a new run) starts the check over.
-    pub fn observe(&mut self, history: Rc<Vec<Operation>>, now: Time) {
-        if Rc::ptr_eq(&history, &self.history) && now >= self.now {
-            self.now = now;
-            return;
+    /// Takes the run's history at time `now` and wall-clock time `wall_ms` (cheap: the
+    /// new and outstanding operations). A history from an earlier moment (a seek, a new
+    /// run) starts the check over.
+    pub fn observe(&mut self, history: Rc<Vec<Operation>>, now: Time, wall_ms: f64) {
+        let same = std::ptr::eq(self.seen.as_ptr(), Rc::as_ptr(&history));
+        if !(same && now >= self.now) {
+            let earlier = now < self.now || history.len() < self.seen_len;
+            if earlier || !self.checker.sync(&history) {
+                *self = LiveCheck::new();
+                self.checker.sync(&history);
+            }
+            self.sessions_stale = true;
+            self.seen = Rc::downgrade(&history);
+            self.seen_len = history.len();
         }
-        let earlier = now < self.now || history.len() < self.history.len();
-        if earlier || !self.checker.sync(&history) {
-            *self = LiveCheck::new();
-            self.checker.sync(&history);
-        }
-        self.sessions_stale = true;
-        self.history = history;
         self.now = now;
+        if self.sessions_stale && wall_ms - self.sessions_at >= SESSION_EVERY_MS {
+            self.for_sessions = Some(history);
+        }
     }
 
     /// Whether a slice of [`LiveCheck::work`] would do anything.
@@ -146,10 +161,10 @@ impl LiveCheck {
                 self.linear_why = Some(failure.counterexample);
             }
         }
-        if self.sessions_stale && wall_ms - self.sessions_at >= SESSION_EVERY_MS {
+        if let Some(history) = self.for_sessions.take() {
             let names = session_models();
             let mut budget = Budget::steps(SESSION_STEPS);
-            self.sessions = Some(Consistency::only(&self.history, &names, &mut budget));
+            self.sessions = Some(Consistency::only(&history, &names, &mut budget));
             self.sessions_stale = false;
             self.sessions_at = wall_ms;
         }
@@ -158,7 +173,9 @@ impl LiveCheck {
     /// Until nothing is left (natively, for tests: the page works a slice at a time).
     pub fn finish(&mut self) {
         let mut wall = 0.0;
-        while self.has_work() {
+        // The other models wait for an observed history once they are due; a test
+        // observes right before, so they are.
+        while self.has_work() && !(self.sessions_stale && self.for_sessions.is_none()) {
             wall += SESSION_EVERY_MS;
             self.work(wall);
         }
@@ -166,7 +183,7 @@ impl LiveCheck {
 
     /// The page's verdict on `model`.
     pub fn status(&self, model: &str) -> Status {
-        if self.history.is_empty() {
+        if self.seen_len == 0 {
             return Status::NoOperations;
         }
         if model == "linearizable" {
@@ -205,6 +222,13 @@ pub fn status_of(model: &str, page: &LiveCheck, broken: &[(Broken, Option<Time>)
     }
 }
 
+/// Wall-clock milliseconds (the page's `performance.now()`), which pace the checks.
+fn wall_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// The Consistency tab.
 #[function_component(ConsistencyView)]
 pub fn consistency_view(props: &ViewProps) -> Html {
@@ -212,7 +236,8 @@ pub fn consistency_view(props: &ViewProps) -> Html {
     let timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let redraw = use_force_update();
     let world = props.lab.world();
-    live.borrow_mut().observe(world.history(), world.now());
+    live.borrow_mut()
+        .observe(world.history(), world.now(), wall_now());
 
     // A slice of work between frames while any is left; none once all is decided.
     {
@@ -222,9 +247,7 @@ pub fn consistency_view(props: &ViewProps) -> Html {
             if live.borrow().has_work() && timer.borrow().is_none() {
                 let slot = timer.clone();
                 *timer.borrow_mut() = Some(Timeout::new(SLICE_INTERVAL_MS, move || {
-                    let wall = web_sys::window()
-                        .and_then(|w| w.performance())
-                        .map_or(0.0, |p| p.now());
+                    let wall = wall_now();
                     live.borrow_mut().work(wall);
                     slot.borrow_mut().take();
                     redraw.force_update();
@@ -388,7 +411,7 @@ mod tests {
     fn a_stale_read_breaks_linearizability_and_read_your_writes() {
         let mut live = LiveCheck::new();
         let history = Rc::new(vec![write(1, 0, 10, "1.1"), read(1, 20, 30, None)]);
-        live.observe(history, 30);
+        live.observe(history, 30, 0.0);
         assert_eq!(live.status("linearizable"), Status::Undecided);
         live.finish();
         assert!(!live.has_work(), "idle once decided");
@@ -406,15 +429,40 @@ mod tests {
     fn a_good_history_holds_and_an_earlier_one_starts_over() {
         let mut live = LiveCheck::new();
         let good = vec![write(1, 0, 10, "1.1"), read(2, 20, 30, Some("1.1"))];
-        live.observe(Rc::new(good.clone()), 40);
+        live.observe(Rc::new(good.clone()), 40, 0.0);
         live.finish();
         assert_eq!(live.status("linearizable"), Status::Holds);
         assert_eq!(live.status("monotonic_reads"), Status::Holds);
         // A seek back: a shorter history at an earlier time.
-        live.observe(Rc::new(good[..1].to_vec()), 15);
+        live.observe(Rc::new(good[..1].to_vec()), 15, 0.0);
         assert!(live.has_work());
         live.finish();
         assert_eq!(live.status("linearizable"), Status::Holds);
+    }
+
+    /// The page must not keep the run's history alive between checks: a kept copy makes
+    /// the engine copy the whole history at its next write.
+    #[test]
+    fn the_history_is_held_only_for_a_due_check_of_the_other_models() {
+        let mut live = LiveCheck::new();
+        let first = Rc::new(vec![write(1, 0, 10, "1.1")]);
+        live.observe(Rc::clone(&first), 20, 0.0);
+        assert_eq!(Rc::strong_count(&first), 2, "taken for the first check");
+        live.finish();
+        assert_eq!(Rc::strong_count(&first), 1, "released once checked");
+        let second = Rc::new(vec![write(1, 0, 10, "1.1"), read(2, 20, 30, Some("1.1"))]);
+        live.observe(Rc::clone(&second), 40, SESSION_EVERY_MS + 1.0);
+        assert_eq!(
+            Rc::strong_count(&second),
+            1,
+            "the next check is not due yet"
+        );
+        assert!(live.has_work(), "but it is still to do");
+        live.observe(Rc::clone(&second), 40, 2.0 * SESSION_EVERY_MS);
+        assert_eq!(Rc::strong_count(&second), 2, "now it is");
+        live.work(2.0 * SESSION_EVERY_MS);
+        assert_eq!(Rc::strong_count(&second), 1);
+        assert_eq!(live.status("monotonic_reads"), Status::Holds);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use self::model::{Fault, FaultKind, Window, DEFAULT_SPAN_MS, MIN_SPAN_MS};
+use self::model::{Drawn, Fault, FaultKind, Window, DEFAULT_SPAN_MS, MIN_SPAN_MS};
 use super::cluster::size::use_element_size;
 use super::invariants::jump_target;
 use super::lab::format_ms;
@@ -185,8 +185,9 @@ pub fn history_view(props: &ViewProps) -> Html {
                            or switch on a workload in Settings → Clients." }
                     </p>
                 } else {
-                    <HistoryChart history={history.clone()} {window} now={bars_now}
-                                  longest_ms={longest} faults={faults.clone()} {track_px}
+                    <HistoryChart drawn={Rc::new(Drawn::of(&history, window, bars_now, longest))}
+                                  {window} now={bars_now}
+                                  faults={faults.clone()} {track_px}
                                   culprits={culprits.clone()} selected={*selected} {on_select} />
                     if cursor_shown {
                         <div class="history-overlay" aria-hidden="true">
@@ -289,14 +290,12 @@ fn capitalize(s: &str) -> String {
 /// Properties of [`HistoryChart`].
 #[derive(Properties, Clone)]
 pub struct ChartProps {
-    /// The operations, in invoke order.
-    pub history: Rc<Vec<Operation>>,
+    /// The window's operations (see [`Drawn`]).
+    pub drawn: Rc<Drawn>,
     /// The time span drawn.
     pub window: Window,
     /// Where outstanding operations end (the cursor, quantized).
     pub now: Time,
-    /// No operation lasts longer (the clients' timeout): bounds the search.
-    pub longest_ms: Time,
     /// The faults on the axis.
     pub faults: Rc<Vec<Fault>>,
     /// Operations named by a counterexample.
@@ -311,16 +310,13 @@ pub struct ChartProps {
 }
 
 impl PartialEq for ChartProps {
-    /// What is drawn, not the callback (made anew every render). The history is compared
-    /// by pointer and length: the engine never changes a shared history in place (it
-    /// copies on write), and these props hold the old one, so any change is a new
-    /// pointer.
+    /// What is drawn, not the callback (made anew every render). The drawn operations
+    /// are compared by content: a few hundred at most, and the chart redraws only when
+    /// what it shows changed.
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.history, &other.history)
-            && self.history.len() == other.history.len()
+        self.drawn == other.drawn
             && self.window == other.window
             && self.now == other.now
-            && self.longest_ms == other.longest_ms
             && self.faults == other.faults
             && self.culprits == other.culprits
             && self.track_px == other.track_px
@@ -376,7 +372,7 @@ fn bar_keydown(on_select: Callback<usize>, index: usize) -> Callback<KeyboardEve
 #[function_component(HistoryChart)]
 pub fn history_chart(props: &ChartProps) -> Html {
     let w = props.window;
-    let ops = &props.history;
+    let drawn = &props.drawn;
     let pct = |t: Time| w.fraction(t) * 100.0;
     let span_style = |from: Time, to: Time| {
         let (l, r) = (pct(from), pct(to));
@@ -433,22 +429,20 @@ pub fn history_chart(props: &ChartProps) -> Html {
     });
 
     // Rows of clients; each gets its visible operations, in invoke order.
-    let rows = model::client_rows(ops);
-    let shown = model::visible(ops, w, props.now, props.longest_ms);
-    let mut by_client: Vec<Vec<usize>> = vec![Vec::new(); rows as usize];
-    for &i in &shown {
-        if let Some(row) = by_client.get_mut(ops[i].client.saturating_sub(1) as usize) {
-            row.push(i);
+    let shown = &drawn.shown;
+    let mut by_client: Vec<Vec<&(usize, Operation)>> = vec![Vec::new(); drawn.rows as usize];
+    for entry in shown {
+        if let Some(row) = by_client.get_mut(entry.1.client.saturating_sub(1) as usize) {
+            row.push(entry);
         }
     }
     // The roving tab stop: the selected operation if drawn, else the first drawn.
     let tab_stop = props
         .selected
-        .filter(|s| shown.contains(s))
-        .or(shown.first().copied());
-    let client_rows = by_client.iter().enumerate().map(|(row, indices)| {
-        let bars = indices.iter().map(|&i| {
-            let op = &ops[i];
+        .filter(|s| shown.iter().any(|(i, _)| i == s))
+        .or(shown.first().map(|(i, _)| *i));
+    let client_rows = by_client.iter().enumerate().map(|(row, entries)| {
+        let bars = entries.iter().map(|&&(i, ref op)| {
             let end = model::drawn_end(op, props.now);
             let culprit = props.culprits.binary_search(&i).is_ok();
             let selected = props.selected == Some(i);
@@ -490,13 +484,13 @@ pub fn history_chart(props: &ChartProps) -> Html {
 
     html! {
         <div class="history-body" data-drawn={shown.len().to_string()}
-             data-total={ops.len().to_string()}>
+             data-total={drawn.total.to_string()}>
             <div class="history-axis" aria-hidden="true">
                 <span class="history-row-label" />
                 <div class="history-track">{ for ticks }</div>
             </div>
             <div class="history-rows" role="list"
-                 aria-label={format!("{} operations, {} in this window", ops.len(), shown.len())}>
+                 aria-label={format!("{} operations, {} in this window", drawn.total, shown.len())}>
                 { for fault_rows }
                 { for client_rows }
             </div>

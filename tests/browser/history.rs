@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use quorum_lab::check::{Call, Operation, Outcome, Read, Value};
 use quorum_lab::scenario::{link, Scenario};
-use quorum_lab::ui::history::model::Window;
+use quorum_lab::ui::history::model::{Drawn, Window};
 use quorum_lab::ui::HistoryChart;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -177,10 +177,13 @@ struct ChartHarness {
 
 #[function_component(Chart)]
 fn chart(props: &ChartHarness) -> Html {
+    let window = Window {
+        start: 50_000,
+        end: 52_000,
+    };
+    let drawn = Rc::new(Drawn::of(&props.history, window, 100_000, 500));
     html! {
-        <HistoryChart history={props.history.clone()}
-                      window={Window { start: 50_000, end: 52_000 }} now={100_000}
-                      longest_ms={500} faults={Rc::new(Vec::new())} culprits={Rc::new(vec![5_050])}
+        <HistoryChart {drawn} {window} now={100_000} faults={Rc::new(Vec::new())} culprits={Rc::new(vec![5_050])}
                       selected={None} on_select={Callback::noop()} />
     }
 }

@@ -68,6 +68,35 @@ pub fn visible(ops: &[Operation], w: Window, now: Time, longest_ms: Time) -> Vec
         .collect()
 }
 
+/// What the chart draws of a history: the operations overlapping its window, each with
+/// its history index, and the two figures it needs of the rest. The view builds it from
+/// the run's history on every render and hands only this to the chart, so no component
+/// keeps the history itself: a kept copy would make the engine copy the whole history on
+/// its next write (it copies on write when shared), once per frame while time runs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawn {
+    /// The history's length.
+    pub total: usize,
+    /// How many client rows (see [`client_rows`]).
+    pub rows: u64,
+    /// The window's operations, in invoke order, with their history indices.
+    pub shown: Vec<(usize, Operation)>,
+}
+
+impl Drawn {
+    /// The part of `ops` that window `w` shows at time `now`.
+    pub fn of(ops: &[Operation], w: Window, now: Time, longest_ms: Time) -> Drawn {
+        Drawn {
+            total: ops.len(),
+            rows: client_rows(ops),
+            shown: visible(ops, w, now, longest_ms)
+                .into_iter()
+                .map(|i| (i, ops[i].clone()))
+                .collect(),
+        }
+    }
+}
+
 /// The index range that may overlap `w`: invoked no later than its end, and no earlier
 /// than `longest_ms` before its start.
 pub fn candidates(ops: &[Operation], w: Window, longest_ms: Time) -> Range<usize> {
@@ -359,6 +388,30 @@ mod tests {
             Outcome::Info
         };
         op(client, invoke, complete, outcome, call)
+    }
+
+    #[test]
+    fn drawn_keeps_the_windows_operations_with_their_indices() {
+        let ops = vec![
+            write(1, 0, Some(100), "1.1"),
+            write(2, 900, Some(1_100), "2.1"),
+            write(3, 1_500, None, "3.1"),
+            write(1, 2_500, Some(2_600), "1.2"),
+        ];
+        let w = Window {
+            start: 1_000,
+            end: 2_000,
+        };
+        let drawn = Drawn::of(&ops, w, 2_000, 501);
+        assert_eq!(drawn.total, 4);
+        assert_eq!(drawn.rows, 3);
+        let shown: Vec<usize> = drawn.shown.iter().map(|(i, _)| *i).collect();
+        assert_eq!(
+            shown,
+            [1, 2],
+            "the write across the left edge and the outstanding one"
+        );
+        assert_eq!(drawn.shown[1].1, ops[2]);
     }
 
     #[test]
