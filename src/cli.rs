@@ -1,5 +1,5 @@
-//! The `qlab` command-line tool of `SCENARIO.md`: run, trace, sweep, link, decode, bench,
-//! check.
+//! The `qlab` command-line tool of `SCENARIO.md`: run, trace, export, sweep, link, decode,
+//! bench, check.
 //!
 //! Arguments are parsed by clap from the types below; their doc comments are the help
 //! text. Every failure is a value: a bad file or argument, clap's own complaints included,
@@ -18,7 +18,8 @@ use crate::protocols::spec::Chaos;
 use crate::protocols::{self, workload, Run, Spec, PROTOCOLS};
 use crate::scenario::chaos::run_chaos;
 use crate::scenario::{limits, link, presets, Scenario};
-use crate::sim::Time;
+use crate::sim::clocks::{Clocks, Happening};
+use crate::sim::{shiviz, Time};
 
 /// How long a chaos sweep runs each seed when `--until-ms` is not given: eleven seconds
 /// of faults, then the calm end (`chaos::CALM_END_MS`) for the cluster to settle.
@@ -62,8 +63,11 @@ enum Command {
     #[command(override_usage = "qlab run FILE [--until-ms T]")]
     Run(RunArgs),
     /// print every event, one JSON object a line
-    #[command(override_usage = "qlab trace FILE [--until-ms T]")]
-    Trace(RunArgs),
+    #[command(override_usage = "qlab trace FILE [--until-ms T] [--clocks]")]
+    Trace(TraceArgs),
+    /// print the run as a log another tool reads (ShiViz)
+    #[command(override_usage = "qlab export FILE --format shiviz [--until-ms T]")]
+    Export(ExportArgs),
     /// rerun with seeds seed..seed+N-1; exit 1 on a violation
     #[command(override_usage = "qlab sweep FILE --seeds N [--chaos] [--until-ms T] [--base URL]")]
     Sweep(SweepArgs),
@@ -110,6 +114,33 @@ struct Base {
 struct RunArgs {
     #[command(flatten)]
     input: Input,
+    #[command(flatten)]
+    until: Until,
+}
+
+/// `trace`: a scenario, how long to run it, and whether to add the clocks.
+#[derive(Args)]
+struct TraceArgs {
+    #[command(flatten)]
+    input: Input,
+    #[command(flatten)]
+    until: Until,
+    /// Add to every event at a node (a send, a delivery, a timer, a handled action, and
+    /// the notes its handler wrote) that node's Lamport and vector clocks after it:
+    /// "lamport": 7, "vector": [3, 0, 2] (entry i is node i+1's)
+    #[arg(long)]
+    clocks: bool,
+}
+
+/// `export`: a scenario, how long to run it, and the log format.
+#[derive(Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    input: Input,
+    /// The log format: shiviz (each event's description, then `S3 {"S1": 2, "S3": 5}`:
+    /// its node and vector clock, for ShiViz's default parser)
+    #[arg(long, value_name = "F", value_parser = export_format)]
+    format: ExportFormat,
     #[command(flatten)]
     until: Until,
 }
@@ -186,6 +217,21 @@ fn history_format(text: &str) -> Result<Format, String> {
         let known: Vec<&str> = FORMATS.iter().map(|f| f.name()).collect();
         format!("must be one of {}, not {text:?}", known.join(", "))
     })
+}
+
+/// The logs `qlab export` writes.
+#[derive(Clone, Copy)]
+enum ExportFormat {
+    /// ShiViz's, for its default parser (see [`crate::sim::shiviz`]).
+    Shiviz,
+}
+
+/// `export --format`: a log format (ShiViz's is the only one so far).
+fn export_format(text: &str) -> Result<ExportFormat, String> {
+    match text {
+        "shiviz" => Ok(ExportFormat::Shiviz),
+        _ => Err(format!("must be shiviz, not {text:?}")),
+    }
 }
 
 /// A whole number (clap says which flag it was for).
@@ -331,7 +377,14 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
         }
         Command::Trace(a) => {
             let scenario = read_scenario(&a.input.file)?;
-            ok(trace(&scenario, a.until.of(&scenario)))
+            ok(trace(&scenario, a.until.of(&scenario), a.clocks))
+        }
+        Command::Export(a) => {
+            let scenario = read_scenario(&a.input.file)?;
+            let until = a.until.of(&scenario);
+            ok(match a.format {
+                ExportFormat::Shiviz => export_shiviz(&scenario, until),
+            })
         }
         Command::Sweep(a) => {
             let scenario = read_scenario(&a.input.file)?;
@@ -452,26 +505,73 @@ fn pretty(v: &Value) -> String {
     )
 }
 
-/// `qlab trace`: every record of the run up to `until`, one JSON object a line.
-fn trace(scenario: &Scenario, until: Time) -> String {
+/// Runs `scenario` to `until`, handing the run to `take` whenever it has records to take
+/// out: first those recorded while the world was built, then a second of simulated time
+/// at a time, so the kept window stays small.
+fn drive(scenario: &Scenario, until: Time, mut take: impl FnMut(&mut dyn Run)) {
     let mut world = protocols::build(scenario);
     world.keep_records(usize::MAX);
-    let mut out = String::new();
-    // Anything recorded while the world was built comes before the first step; then the
-    // records are written out a second at a time, so the kept window stays small.
-    let flush = |w: &mut Box<dyn Run>, out: &mut String| {
-        for r in w.drain_records() {
-            let _ = writeln!(out, "{r}");
-        }
-    };
-    flush(&mut world, &mut out);
+    take(&mut *world);
     let mut next = 0;
     while next < until {
         next = (next + 1_000).min(until);
         world.advance_to(next);
-        flush(&mut world, &mut out);
+        take(&mut *world);
     }
+}
+
+/// `qlab trace`: every record of the run up to `until`, one JSON object a line; with
+/// `clocks`, each record of an event at a node carries the node's clocks after it (see
+/// [`crate::sim::clocks`]).
+pub fn trace(scenario: &Scenario, until: Time, clocks: bool) -> String {
+    let mut out = String::new();
+    if !clocks {
+        drive(scenario, until, |w| {
+            for r in w.drain_records() {
+                let _ = writeln!(out, "{r}");
+            }
+        });
+        return out;
+    }
+    let mut clocks = Clocks::new(scenario.nodes);
+    drive(scenario, until, |w| {
+        for mut r in w.drain_plain() {
+            if let Some(stamp) = r.happening.and_then(|h| clocks.observe(h)) {
+                r.json["lamport"] = stamp.lamport.into();
+                r.json["vector"] = stamp.vector.clone().into();
+            }
+            let _ = writeln!(out, "{}", r.json);
+        }
+    });
     out
+}
+
+/// `qlab export --format shiviz`: the run up to `until` as a ShiViz log (see
+/// [`crate::sim::shiviz`]). Each event is described as the trace says it, with its time
+/// and record number.
+pub fn export_shiviz(scenario: &Scenario, until: Time) -> String {
+    let mut clocks = Clocks::new(scenario.nodes);
+    let mut log = shiviz::Writer::new(scenario.nodes);
+    drive(scenario, until, |w| {
+        for r in w.drain_plain() {
+            let Some(happening) = r.happening else {
+                continue;
+            };
+            let Some(stamp) = clocks.observe(happening) else {
+                continue;
+            };
+            let node = happening
+                .node()
+                .expect("a happening with clocks is at a node");
+            if matches!(happening, Happening::During { .. }) {
+                log.note(node, &r.text);
+            } else {
+                let text = format!("{} (at {} ms, #{})", r.text, r.at_ms, r.seq);
+                log.event(node, &text, stamp);
+            }
+        }
+    });
+    log.finish()
 }
 
 /// Reruns `scenario` with seeds `seed..seed+n-1` (and chaos drawn from each seed), on as

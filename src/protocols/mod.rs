@@ -14,6 +14,8 @@ pub mod spec;
 pub mod view;
 pub mod workload;
 
+#[cfg(not(target_arch = "wasm32"))]
+pub use run::PlainRecord;
 pub use run::{Look, Rewind, Run};
 pub use spec::Spec;
 

@@ -145,6 +145,10 @@ pub trait Run {
     /// them, with the JSON of every event, out of its download.)
     #[cfg(not(target_arch = "wasm32"))]
     fn drain_records(&mut self) -> Vec<Value>;
+    /// Takes the kept records out with their sentences and what each means for the
+    /// nodes' logical clocks (`qlab trace --clocks`, `qlab export`).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn drain_plain(&mut self) -> Vec<PlainRecord>;
     /// The reason the first action refused after record `seq` gave, if one was.
     fn refusal_after(&self, seq: u64) -> Option<String>;
     /// `qlab run`'s JSON: the protocol, time, events, trace hash, nodes and violations.
@@ -196,6 +200,22 @@ pub trait Run {
     fn panel_signature(&self, id: &str) -> u64;
     /// What to try next when nothing more urgent applies.
     fn hint(&self) -> &'static str;
+}
+
+/// One trace record taken out of a run, as plain data: what the CLI's clocks and exports
+/// need, with nothing left that names the protocol.
+#[cfg(not(target_arch = "wasm32"))]
+pub struct PlainRecord {
+    /// The record's number (1 for the run's first).
+    pub seq: u64,
+    /// When it happened.
+    pub at_ms: Time,
+    /// The record as `qlab trace` prints it.
+    pub json: Value,
+    /// The event in words ("S1 → S2 RequestVote sent").
+    pub text: String,
+    /// What it means for the nodes' clocks, if anything.
+    pub happening: Option<crate::sim::clocks::Happening>,
 }
 
 /// Time travel over a run of any protocol: checkpoints and replay (see [`History`]).
@@ -410,6 +430,19 @@ impl<N: Look> Run for World<N> {
     #[cfg(not(target_arch = "wasm32"))]
     fn drain_records(&mut self) -> Vec<Value> {
         self.trace_mut().drain().map(|r| r.to_json()).collect()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    fn drain_plain(&mut self) -> Vec<PlainRecord> {
+        self.trace_mut()
+            .drain()
+            .map(|r| PlainRecord {
+                seq: r.seq,
+                at_ms: r.at_ms,
+                json: r.to_json(),
+                text: r.event.to_string(),
+                happening: r.event.happening(),
+            })
+            .collect()
     }
     fn refusal_after(&self, seq: u64) -> Option<String> {
         self.trace()

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod client;
+pub mod clocks;
 pub mod digest;
 pub mod history;
 pub mod id_map;
@@ -16,6 +17,7 @@ pub mod protocol;
 pub mod quorum;
 pub mod rng;
 pub mod settings;
+pub mod shiviz;
 pub mod trace;
 pub mod world;
 

@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 
 use super::action::Action;
 use super::client::ClientEvent;
+#[cfg(not(target_arch = "wasm32"))]
+use super::clocks::Happening;
 use super::digest::{Digest, TraceHasher};
 use super::protocol::{MarkKind, Message, Node};
 use super::{MessageId, NodeId, Time};
@@ -141,6 +143,40 @@ impl<N: Node> Event<N> {
             Event::Action(a) | Event::Refused { action: a, .. } => a.node_ids().first().copied(),
             Event::Violation { .. } => None,
             Event::Client(c) => c.node(),
+        }
+    }
+
+    /// What the event means for the nodes' logical clocks (see [`super::clocks`]): the
+    /// one place a trace event is read as a plain fact. The CLI's alone, so the page's
+    /// download does not carry a copy per protocol.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn happening(&self) -> Option<Happening> {
+        match self {
+            Event::Sent { id, from, .. } => Some(Happening::Send {
+                node: *from,
+                message: *id,
+            }),
+            Event::Duplicated { id, of, .. } => Some(Happening::Copy {
+                message: *id,
+                of: *of,
+            }),
+            Event::Delivered { id, to, .. } => Some(Happening::Deliver {
+                node: *to,
+                message: *id,
+            }),
+            Event::Lost { id, .. } => Some(Happening::Lose { message: *id }),
+            Event::Timer { node, .. } => Some(Happening::Local { node: *node }),
+            Event::Action(Action::Crash { node } | Action::Restart { node }) => {
+                Some(Happening::Local { node: *node })
+            }
+            Event::Action(Action::Command(c)) => Some(Happening::Local { node: c.node }),
+            Event::Note { node, .. } => Some(Happening::During { node: *node }),
+            // Network and client actions, refusals, violations and client events happen
+            // at no node (a `deliver` action's delivery is its own record).
+            Event::Action(_)
+            | Event::Refused { .. }
+            | Event::Violation { .. }
+            | Event::Client(_) => None,
         }
     }
 
