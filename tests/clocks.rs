@@ -297,8 +297,8 @@ fn the_shiviz_export_round_trips_through_the_parser() {
 /// before (the logs written for another expression yield none and say so).
 #[test]
 fn shivizs_example_logs_parse() {
-    let dir = Path::new("../shared/peers/shiviz");
-    let Ok(entries) = std::fs::read_dir(dir) else {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers/shiviz");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
         eprintln!(
             "skipped: {} is absent (ShiViz's example logs)",
             dir.display()
