@@ -381,6 +381,11 @@ fn two_nodes_that_do_not_replicate_break_linearizability_at_the_stale_reads_comp
     );
     let broken = w.broken_models();
     assert_eq!(broken[0].op, Some(1));
+    assert_eq!(
+        broken[0].ops,
+        [0, 1],
+        "the write and the read its sentences name"
+    );
     assert!(lines(&w)
         .iter()
         .any(|l| l.starts_with("50 Invariant linearizable violated:")));
@@ -394,6 +399,7 @@ fn read_your_writes_is_broken_when_a_client_reads_elsewhere() {
     let v = w.violations();
     assert_eq!(v.len(), 1, "{v:?}");
     assert_eq!((v[0].invariant, v[0].at_ms), ("read_your_writes", 50));
+    assert_eq!(w.broken_models()[0].ops, [0, 1]);
 }
 
 #[test]

@@ -38,6 +38,8 @@ pub struct Broken {
     pub op: Option<usize>,
     /// The counterexample, sentence by sentence.
     pub counterexample: Vec<String>,
+    /// The history indices of the operations the counterexample names.
+    pub ops: Vec<usize>,
 }
 
 impl Broken {
@@ -94,6 +96,7 @@ fn linearizable(ops: &[Operation], completed: usize, budget: &mut Budget) -> Opt
         model: "linearizable",
         op: Some(failure.op),
         counterexample: failure.counterexample,
+        ops: failure.core,
     })
 }
 
@@ -104,5 +107,6 @@ fn session(model: &'static str, ops: &[Operation], budget: &mut Budget) -> Optio
         model,
         op: None,
         counterexample: result.counterexample.clone(),
+        ops: result.ops.clone(),
     })
 }

@@ -36,6 +36,8 @@ pub struct Failure {
     pub prefix: usize,
     /// The counterexample, sentence by sentence.
     pub counterexample: Vec<String>,
+    /// The history indices of the operations it names.
+    pub core: Vec<usize>,
     /// Whether the counterexample is known to be minimal (no trial ran out of budget).
     pub minimal: bool,
 }
@@ -278,6 +280,7 @@ pub fn explain(checker: &Checker, key: &str, stuck: usize, budget: &mut Budget) 
         key: key.to_string(),
         op: stuck,
         prefix,
+        core: strong.iter().map(|&i| picked[i].0).collect(),
         counterexample,
         minimal: !ran_out && budget.has_left(),
     }

@@ -52,7 +52,13 @@ pub struct ModelResult {
     pub holds: Option<bool>,
     /// Sentences, when broken.
     pub counterexample: Vec<String>,
+    /// The history indices of the operations the counterexample names (the page marks
+    /// them on the History tab).
+    pub ops: Vec<usize>,
 }
+
+/// A counterexample: the operations it names (history indices) and its sentences.
+type Told = (Vec<usize>, Vec<String>);
 
 /// Every model beyond linearizability.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,7 +152,7 @@ impl<'a> Index<'a> {
     }
 
     /// The sentences naming `ops` (history indices), then `why`.
-    fn story(&self, ops: &[usize], why: String) -> Vec<String> {
+    fn story(&self, ops: &[usize], why: String) -> Told {
         let mut ids = ops.to_vec();
         ids.dedup();
         crate::sort::sort_by_key(&mut ids, |&i| (self.ops[i].invoke, i));
@@ -163,7 +169,7 @@ impl<'a> Index<'a> {
             })
             .collect();
         out.push(why);
-        out
+        (ids, out)
     }
 
     /// The ok operations of a client's session on `key`.
@@ -191,7 +197,7 @@ impl<'a> Index<'a> {
         matches!(self.ops[i].call, Call::Write { .. })
     }
 
-    fn read_your_writes(&self) -> Option<Vec<String>> {
+    fn read_your_writes(&self) -> Option<Told> {
         for (c, key) in self.session_keys() {
             let session = self.session_on(c, key);
             for (j, &r) in session.iter().enumerate() {
@@ -219,7 +225,7 @@ impl<'a> Index<'a> {
         None
     }
 
-    fn monotonic_reads(&self) -> Option<Vec<String>> {
+    fn monotonic_reads(&self) -> Option<Told> {
         for (c, key) in self.session_keys() {
             let reads: Vec<(usize, Vec<Src>)> = self
                 .session_on(c, key)
@@ -313,7 +319,7 @@ impl<'a> Index<'a> {
         &self,
         monotonic_writes: bool,
         converged: &BTreeMap<&str, (usize, usize)>,
-    ) -> Option<Vec<String>> {
+    ) -> Option<Told> {
         let rule = if monotonic_writes {
             "monotonic writes"
         } else {
@@ -352,7 +358,7 @@ impl<'a> Index<'a> {
     /// verdict, a counterexample when they disagree, and per key the write it converged
     /// to with one of those reads.
     #[allow(clippy::type_complexity)]
-    fn convergence(&self) -> (Option<bool>, Vec<String>, BTreeMap<&'a str, (usize, usize)>) {
+    fn convergence(&self) -> (Option<bool>, Told, BTreeMap<&'a str, (usize, usize)>) {
         let mut evidence = false;
         let mut converged = BTreeMap::new();
         for (&key, writes) in &self.writes {
@@ -401,7 +407,7 @@ impl<'a> Index<'a> {
                 converged.insert(key, (s, first));
             }
         }
-        (evidence.then_some(true), Vec::new(), converged)
+        (evidence.then_some(true), Told::default(), converged)
     }
 }
 
@@ -412,6 +418,7 @@ fn sequential_result(ops: &[Operation], budget: &mut Budget) -> ModelResult {
         name: "sequential",
         holds: sequential,
         counterexample: Vec::new(),
+        ops: Vec::new(),
     };
     if sequential == Some(false) {
         let mut cut = Budget::steps(budget.left().min(super::report::EXPLAIN_STEPS));
@@ -429,6 +436,7 @@ fn sequential_result(ops: &[Operation], budget: &mut Budget) -> ModelResult {
             "keeps each client's own order",
             false,
         );
+        sc.ops = strong;
     }
     sc
 }
@@ -440,11 +448,14 @@ fn cap(s: &str) -> String {
     })
 }
 
-fn result(name: &'static str, broken: Option<Vec<String>>) -> ModelResult {
+fn result(name: &'static str, broken: Option<Told>) -> ModelResult {
+    let holds = Some(broken.is_none());
+    let (ops, counterexample) = broken.unwrap_or_default();
     ModelResult {
         name,
-        holds: Some(broken.is_none()),
-        counterexample: broken.unwrap_or_default(),
+        holds,
+        counterexample,
+        ops,
     }
 }
 
@@ -467,12 +478,13 @@ impl Consistency {
         }
         let converged =
             if want("monotonic_writes") || want("writes_follow_reads") || want("convergence") {
-                let (convergence, why, converged) = index.convergence();
+                let (convergence, (ops, why), converged) = index.convergence();
                 Some((
                     ModelResult {
                         name: "convergence",
                         holds: convergence,
                         counterexample: why,
+                        ops,
                     },
                     converged,
                 ))

@@ -472,6 +472,7 @@ mod tests {
             model: "linearizable",
             op: Some(1),
             counterexample: vec!["Why.".into()],
+            ops: vec![0, 1],
         };
         assert_eq!(
             status_of("linearizable", &live, &[(b, Some(1_234))]),

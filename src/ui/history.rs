@@ -97,21 +97,9 @@ pub fn history_view(props: &ViewProps) -> Html {
             (b.clone(), at)
         })
         .collect();
-    let culprits = {
-        let history = history.clone();
-        use_memo(
-            world.broken_models().to_vec(),
-            move |broken: &Vec<Broken>| {
-                let mut ops: Vec<usize> = broken.iter().filter_map(|b| b.op).collect();
-                for b in broken {
-                    ops.extend(model::named_in(&history, &b.counterexample));
-                }
-                crate::sort::sort(&mut ops);
-                ops.dedup();
-                ops
-            },
-        )
-    };
+    let culprits = use_memo(world.broken_models().to_vec(), |broken: &Vec<Broken>| {
+        model::culprits(broken)
+    });
 
     let set_place = |p: Place| {
         let place = place.clone();

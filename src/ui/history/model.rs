@@ -9,6 +9,7 @@
 use std::ops::Range;
 
 use crate::check::explain;
+use crate::check::live::Broken;
 use crate::check::{Call, Operation, Outcome, Read, Value};
 use crate::sim::client::ClientEvent;
 use crate::sim::client::Op;
@@ -327,32 +328,16 @@ pub fn lanes(faults: &[&Fault], now: Time, max: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The operations a counterexample names. Its sentences open with what each core
-/// operation did and when ("Client 2 read "1" from register x (1200–1231), …"), as
-/// [`explain::sentences`] writes them, so an operation is named when a sentence starts
-/// with its own description.
-pub fn named_in(ops: &[Operation], sentences: &[String]) -> Vec<usize> {
-    if sentences.is_empty() {
-        return Vec::new();
-    }
-    (0..ops.len())
-        .filter(|&i| {
-            let own = capitalized(&format!(
-                "{} ({})",
-                explain::describe(&ops[i]),
-                explain::when(&ops[i])
-            ));
-            sentences.iter().any(|s| s.starts_with(&own))
-        })
-        .collect()
-}
-
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
+/// The operations to mark as part of a counterexample: for each broken model the read
+/// that broke it and the operations its counterexample names, sorted, each once.
+pub fn culprits(broken: &[Broken]) -> Vec<usize> {
+    let mut ops: Vec<usize> = broken
+        .iter()
+        .flat_map(|b| b.op.into_iter().chain(b.ops.iter().copied()))
+        .collect();
+    crate::sort::sort(&mut ops);
+    ops.dedup();
+    ops
 }
 
 #[cfg(test)]
@@ -546,14 +531,22 @@ mod tests {
     }
 
     #[test]
-    fn a_counterexample_names_its_operations() {
-        let ops = vec![write(1, 0, Some(10), "1.1"), write(2, 20, Some(30), "2.1")];
-        let sentence = format!(
-            "{} ({}), after client 1's write had completed.",
-            capitalized(&explain::describe(&ops[1])),
-            explain::when(&ops[1])
-        );
-        assert_eq!(named_in(&ops, &[sentence]), vec![1]);
-        assert!(named_in(&ops, &[]).is_empty());
+    fn the_culprits_are_each_broken_models_read_and_named_operations() {
+        let broken = [
+            Broken {
+                model: "linearizable",
+                op: Some(7),
+                counterexample: vec!["Why.".into()],
+                ops: vec![3, 7],
+            },
+            Broken {
+                model: "read_your_writes",
+                op: None,
+                counterexample: vec!["Why.".into()],
+                ops: vec![5, 3],
+            },
+        ];
+        assert_eq!(culprits(&broken), [3, 5, 7]);
+        assert!(culprits(&[]).is_empty());
     }
 }
