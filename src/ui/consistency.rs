@@ -23,6 +23,7 @@ use super::ViewProps;
 use crate::check::live::Broken;
 use crate::check::sessions::Consistency;
 use crate::check::{catalog, report, Budget, Checker, Operation, Spec, Verdict};
+use crate::protocols::Run;
 use crate::sim::{InvariantSpec, Time};
 
 /// Search steps of linearizability per slice of work.
@@ -32,6 +33,22 @@ pub const LINEAR_STEPS: u64 = 20_000;
 pub const SESSION_STEPS: u64 = 200_000;
 /// Steps the page may spend explaining a violation it found itself.
 pub const EXPLAIN_STEPS: u64 = 200_000;
+/// The models the run found broken, each with the moment its violation was recorded.
+pub fn broken_at(world: &dyn Run) -> Vec<(Broken, Option<Time>)> {
+    world
+        .broken_models()
+        .iter()
+        .map(|b| {
+            let at = world
+                .violations()
+                .iter()
+                .find(|v| v.invariant == b.model)
+                .map(|v| v.at_ms);
+            (b.clone(), at)
+        })
+        .collect()
+}
+
 /// Wall-clock milliseconds between slices of work.
 pub const SLICE_INTERVAL_MS: u32 = 60;
 /// The other models are checked again at most this often while the history grows (each
@@ -261,18 +278,7 @@ pub fn consistency_view(props: &ViewProps) -> Html {
         use_effect_with((), move |_| move || drop(timer.borrow_mut().take()));
     }
 
-    let broken: Vec<(Broken, Option<Time>)> = world
-        .broken_models()
-        .iter()
-        .map(|b| {
-            let at = world
-                .violations()
-                .iter()
-                .find(|v| v.invariant == b.model)
-                .map(|v| v.at_ms);
-            (b.clone(), at)
-        })
-        .collect();
+    let broken = broken_at(world);
     let checked = world.checked_models();
     let live = live.borrow();
     let rows = catalog::MODELS.iter().map(|m| {

@@ -20,6 +20,7 @@ use yew::prelude::*;
 
 use self::model::{Drawn, Fault, FaultKind, Window, DEFAULT_SPAN_MS, MIN_SPAN_MS};
 use super::cluster::size::use_element_size;
+use super::consistency::broken_at;
 use super::invariants::jump_target;
 use super::lab::format_ms;
 use super::state::UiAction;
@@ -85,18 +86,7 @@ pub fn history_view(props: &ViewProps) -> Html {
         }
         cache.1.clone()
     };
-    let broken: Vec<(Broken, Option<Time>)> = world
-        .broken_models()
-        .iter()
-        .map(|b| {
-            let at = world
-                .violations()
-                .iter()
-                .find(|v| v.invariant == b.model)
-                .map(|v| v.at_ms);
-            (b.clone(), at)
-        })
-        .collect();
+    let broken = broken_at(world);
     let culprits = use_memo(world.broken_models().to_vec(), |broken: &Vec<Broken>| {
         model::culprits(broken)
     });

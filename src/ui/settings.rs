@@ -122,17 +122,8 @@ pub fn settings_view(props: &ViewProps) -> Html {
     let auto_only = (d.mode == NetworkMode::Manual)
         .then_some("Used in automatic delivery only; in manual delivery you decide.");
 
-    let number = |field: Field, label: &str, value: &str, attrs: NumAttrs, hint: Option<&str>| {
-        number_field(
-            Spot::Field(field),
-            field.id(),
-            label,
-            value,
-            attrs,
-            hint,
-            errs,
-            &text_edit(field, &on_edit),
-        )
+    let number = |field, label, value, attrs, hint| {
+        envelope_number(field, label, value, attrs, hint, errs, &on_edit)
     };
     let protocol_fields = spec.form.iter().map(|f| {
         let warning = warnings
@@ -228,17 +219,8 @@ pub fn settings_view(props: &ViewProps) -> Html {
 /// The "Clients" group: the clients' timeout, the workload and the models checked as
 /// invariants (the envelope's `clients` block and `check` list).
 fn clients_group(c: &ClientsDraft, errs: &[FieldError], on_edit: &Callback<Edit>) -> Html {
-    let number = |field: Field, label: &str, value: &str, attrs: NumAttrs, hint: Option<&str>| {
-        number_field(
-            Spot::Field(field),
-            field.id(),
-            label,
-            value,
-            attrs,
-            hint,
-            errs,
-            &text_edit(field, on_edit),
-        )
+    let number = |field, label, value, attrs, hint| {
+        envelope_number(field, label, value, attrs, hint, errs, on_edit)
     };
     let off = !c.workload;
     let workload_hint =
@@ -289,6 +271,28 @@ fn clients_group(c: &ClientsDraft, errs: &[FieldError], on_edit: &Callback<Edit>
             </fieldset>
         </fieldset>
     }
+}
+
+/// A number input for envelope field `field`, with its errors and its edits.
+fn envelope_number(
+    field: Field,
+    label: &str,
+    value: &str,
+    attrs: NumAttrs,
+    hint: Option<&str>,
+    errs: &[FieldError],
+    on_edit: &Callback<Edit>,
+) -> Html {
+    number_field(
+        Spot::Field(field),
+        field.id(),
+        label,
+        value,
+        attrs,
+        hint,
+        errs,
+        &text_edit(field, on_edit),
+    )
 }
 
 /// The edit an envelope text input makes.
