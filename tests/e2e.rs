@@ -82,8 +82,7 @@ async fn the_shell_renders_at_laptop_size() {
         "the figure takes most of the height: {cluster:?}"
     );
 
-    let shot = browser.screenshot("shell").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("shell").await;
 
     // The dark theme follows the system preference, with no reload.
     let background = "return getComputedStyle(document.body).backgroundColor;";
@@ -94,8 +93,7 @@ async fn the_shell_renders_at_laptop_size() {
         light, dark,
         "prefers-color-scheme: dark changes the page's colours"
     );
-    let shot = browser.screenshot("shell-dark").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("shell-dark").await;
     browser.close().await;
 }
 
@@ -124,8 +122,7 @@ async fn the_shell_fits_a_phone() {
         "the figure uses the phone's width: {cluster:?}"
     );
 
-    let shot = browser.screenshot("shell-phone").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("shell-phone").await;
     browser.close().await;
 }
 
@@ -287,8 +284,7 @@ async fn a_link_reopens_the_run_at_its_moment_with_the_cli_trace_hash() {
         json!("false")
     );
     assert!(browser.text("main .stage").await.contains(&scenario.title));
-    let shot = browser.screenshot("link-at-t").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("link-at-t").await;
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     browser.close().await;
@@ -333,8 +329,7 @@ async fn a_garbage_link_says_what_is_wrong_and_opens_the_default() {
         )
         .await;
     assert_eq!(browser.nodes().await.len(), 5);
-    let shot = browser.screenshot("garbage-link").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("garbage-link").await;
     browser.close().await;
 }
 
@@ -389,8 +384,7 @@ async fn scrubbing_the_timeline_shows_the_state_at_that_time() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     let report = qlab_run(&scenario, end);
     assert_eq!(browser.nodes().await, expected_nodes(&report));
-    let shot = browser.screenshot("scrubbed").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("scrubbed").await;
     browser.close().await;
 }
 
@@ -501,8 +495,7 @@ async fn frame_work_benchmark() {
     let path = harness::artifacts_dir().join("frame-work.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("figures: {}", path.display());
-    let shot = browser.screenshot("frame-benchmark").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("frame-benchmark").await;
     browser.close().await;
 }
 
@@ -808,8 +801,7 @@ async fn paxos_duelling_proposers_end_with_one_value_chosen_everywhere() {
     // Agreement and the other invariants hold, and the page says so.
     let invariants = browser.text(".invariants .inv-heading").await;
     assert!(invariants.contains("all hold"), "{invariants}");
-    let shot = browser.screenshot("paxos-1-chosen").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("paxos-1-chosen").await;
     assert!(browser.console_errors().await.is_empty());
     browser.close().await;
 }

@@ -22,18 +22,7 @@ use yew::prelude::*;
 use super::{find, mount_fragment, new_root, text, wait_for};
 
 /// The stale-reads run: five servers, three workload clients, S2 cut off from 1.5 s.
-pub const STALE_READS: &str = r#"{
-  "version": 1, "protocol": "raft", "nodes": 5, "seed": 2,
-  "title": "Stale reads under a partition",
-  "raft": { "mutations": ["stale_reads"] },
-  "clients": { "timeout_ms": 300,
-               "workload": { "clients": 3, "keys": 1, "think_ms": [20, 60], "reads": 0.6 } },
-  "check": ["linearizable"],
-  "script": [
-    { "at_ms": 1500, "action": "partition", "groups": [[2], [1, 3, 4, 5]] },
-    { "at_ms": 4000, "action": "heal" }
-  ]
-}"#;
+pub const STALE_READS: &str = include_str!("../fixtures/stale-reads-partition.json");
 
 fn stale_reads_at(t: u64) -> String {
     let scenario = Scenario::from_json(STALE_READS).expect("the scenario loads");

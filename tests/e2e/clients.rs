@@ -14,18 +14,7 @@ use super::harness::{dist_dir, overlaps, Browser, Driver, StaticServer};
 /// Raft with followers answering reads from their own state (`stale_reads`), a workload
 /// of three clients and `linearizable` checked, S2 cut off from 1.5 s: the check breaks
 /// at about 1.8 s (`qlab run` finds it at 1,838 ms with this seed).
-const STALE_READS: &str = r#"{
-  "version": 1, "protocol": "raft", "nodes": 5, "seed": 2,
-  "title": "Stale reads under a partition",
-  "raft": { "mutations": ["stale_reads"] },
-  "clients": { "timeout_ms": 300,
-               "workload": { "clients": 3, "keys": 1, "think_ms": [20, 60], "reads": 0.6 } },
-  "check": ["linearizable"],
-  "script": [
-    { "at_ms": 1500, "action": "partition", "groups": [[2], [1, 3, 4, 5]] },
-    { "at_ms": 4000, "action": "heal" }
-  ]
-}"#;
+const STALE_READS: &str = include_str!("../fixtures/stale-reads-partition.json");
 
 fn scenario() -> Scenario {
     Scenario::from_json(STALE_READS).expect("the stale-reads scenario loads")
@@ -81,8 +70,7 @@ pub async fn stale_reads_break_linearizability_while_playing() {
         .text(".history-broken")
         .await
         .contains("Linearizable broken at"));
-    let shot = browser.screenshot("clients-violation-history").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("clients-violation-history").await;
     open_tab(&browser, "consistency").await;
     browser
         .wait_until(
@@ -93,8 +81,7 @@ pub async fn stale_reads_break_linearizability_while_playing() {
             "the counterexample in the Consistency tab",
         )
         .await;
-    let shot = browser.screenshot("clients-violation-consistency").await;
-    println!("screenshot: {}", shot.display());
+    browser.screenshot("clients-violation-consistency").await;
     let errors = browser.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
     browser.close().await;
@@ -192,10 +179,9 @@ pub async fn the_clients_views_at_every_size_and_theme() {
                 )
                 .await;
             show(&browser, ".history").await;
-            let shot = browser
+            browser
                 .screenshot(&format!("clients-history-{size}-{scheme}"))
                 .await;
-            println!("screenshot: {}", shot.display());
 
             open_tab(&browser, "consistency").await;
             browser
@@ -214,17 +200,15 @@ pub async fn the_clients_views_at_every_size_and_theme() {
                 .await;
             assert_apart(&browser, ".consistency .cm").await;
             show(&browser, ".consistency").await;
-            let shot = browser
+            browser
                 .screenshot(&format!("clients-consistency-{size}-{scheme}"))
                 .await;
-            println!("screenshot: {}", shot.display());
 
             open_tab(&browser, "settings").await;
             show(&browser, ".settings-clients").await;
-            let shot = browser
+            browser
                 .screenshot(&format!("clients-settings-{size}-{scheme}"))
                 .await;
-            println!("screenshot: {}", shot.display());
         }
         // A node's menu with the write form open.
         browser.set_color_scheme("light").await;
@@ -258,10 +242,9 @@ pub async fn the_clients_views_at_every_size_and_theme() {
             )
             .await;
         assert_apart(&browser, ".menu-client > *").await;
-        let shot = browser
+        browser
             .screenshot(&format!("clients-write-menu-{size}"))
             .await;
-        println!("screenshot: {}", shot.display());
         let errors = browser.console_errors().await;
         assert!(errors.is_empty(), "console errors: {errors:#?}");
         browser.close().await;

@@ -377,11 +377,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
-    /// Saves a PNG of the viewport as `target/e2e/<name>.png` and returns its path.
+    /// Saves a PNG of the viewport as `target/e2e/<name>.png`, prints its path (the
+    /// test log lists every screenshot) and returns it.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let png = self.client.screenshot().await.expect("take a screenshot");
         let path = artifacts_dir().join(format!("{name}.png"));
         fs::write(&path, png).expect("write the screenshot");
+        println!("screenshot: {}", path.display());
         path
     }
 
