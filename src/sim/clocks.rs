@@ -23,8 +23,7 @@
 //! messages it sends). A crashed node keeps its clocks: they are the observer's, not part
 //! of the node's state, so a node's events stay ordered across its crash.
 
-use std::collections::BTreeMap;
-
+use super::id_map::IdMap;
 use super::{MessageId, NodeId};
 
 /// What a trace record means for the clocks.
@@ -97,7 +96,7 @@ pub fn happened_before(a: &[u64], b: &[u64]) -> bool {
 #[derive(Clone, Debug)]
 pub struct Clocks {
     nodes: Vec<Stamp>,
-    in_flight: BTreeMap<MessageId, Stamp>,
+    in_flight: IdMap<Stamp>,
 }
 
 impl Clocks {
@@ -109,7 +108,7 @@ impl Clocks {
         };
         Clocks {
             nodes: vec![zero; n as usize],
-            in_flight: BTreeMap::new(),
+            in_flight: IdMap::new(),
         }
     }
 
