@@ -14,6 +14,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use serde_json::{json, Map, Value};
 
 use crate::check::{self, Format, FORMATS};
+use crate::protocols::ring::cli::{self as ring, Membership};
+use crate::protocols::ring::model::Scheme;
 use crate::protocols::spec::Chaos;
 use crate::protocols::{self, workload, Run, Spec, PROTOCOLS};
 use crate::scenario::chaos::run_chaos;
@@ -83,6 +85,11 @@ enum Command {
     /// check recorded histories for linearizability; exit 1 if one is not
     #[command(override_usage = "qlab check HISTORY... [--format F] [--budget STEPS]")]
     Check(CheckArgs),
+    /// place keys on nodes, change the membership; print the load and the keys moved
+    #[command(
+        override_usage = "qlab ring --scheme mod|ring|jump|rendezvous --nodes N [--vnodes V] [--keys K] [--add A | --remove R]"
+    )]
+    Ring(RingArgs),
 }
 
 /// The scenario a command reads.
@@ -209,6 +216,44 @@ struct CheckArgs {
     /// Stop each history's search after this many steps and answer "unknown" (exit 3)
     #[arg(long, value_name = "STEPS", value_parser = whole, allow_negative_numbers = true)]
     budget: Option<u64>,
+}
+
+/// `ring`: the scheme, the cluster, the keys and the membership change.
+#[derive(Args)]
+struct RingArgs {
+    /// How keys are placed: mod (hash mod N), ring (consistent hashing with vnodes), jump
+    /// (jump consistent hash) or rendezvous (highest random weight)
+    #[arg(long, value_name = "S", value_parser = scheme)]
+    scheme: Scheme,
+    /// Nodes before the change: node-1 … node-N
+    #[arg(long, value_name = "N", value_parser = whole_u32, allow_negative_numbers = true)]
+    nodes: u32,
+    /// Points on the ring per node (scheme ring); vnode i of node n is at hash("node-n#i")
+    #[arg(long, value_name = "V", default_value_t = 1, value_parser = whole_u32, allow_negative_numbers = true)]
+    vnodes: u32,
+    /// Keys placed: key-0 … key-(K-1)
+    #[arg(long, value_name = "K", default_value_t = 10_000, value_parser = whole_u32, allow_negative_numbers = true)]
+    keys: u32,
+    /// Nodes that join (node-(N+1), …)
+    #[arg(long, value_name = "A", value_parser = whole_u32, allow_negative_numbers = true, conflicts_with = "remove")]
+    add: Option<u32>,
+    /// Nodes that leave, the last first
+    #[arg(long, value_name = "R", value_parser = whole_u32, allow_negative_numbers = true)]
+    remove: Option<u32>,
+}
+
+/// `--scheme`: a placement scheme's name.
+fn scheme(text: &str) -> Result<Scheme, String> {
+    Scheme::parse(text).ok_or_else(|| {
+        let known: Vec<&str> = Scheme::ALL.iter().map(|s| s.name()).collect();
+        format!("must be one of {}, not {text:?}", known.join(", "))
+    })
+}
+
+/// A whole number that fits 32 bits.
+fn whole_u32(text: &str) -> Result<u32, String> {
+    text.parse()
+        .map_err(|_| format!("must be a whole number up to {}, not {text:?}", u32::MAX))
 }
 
 /// `--format`: the name of a history format.
@@ -417,6 +462,19 @@ pub fn run(args: &[String]) -> Result<Outcome, Usage> {
         }
         Command::Bench(a) => ok(pretty(&bench(a.protocol.unwrap_or(PROTOCOLS[0])))),
         Command::Check(a) => check_files(&a),
+        Command::Ring(a) => {
+            let change = match (a.add, a.remove) {
+                (Some(n), _) => Membership::Add(n),
+                (_, Some(n)) => Membership::Remove(n),
+                _ => Membership::Same,
+            };
+            ring::ring(a.scheme, a.nodes, a.vnodes, a.keys, change)
+                .map(|v| Outcome {
+                    stdout: format!("{}\n", serde_json::to_string(&v).unwrap_or_default()),
+                    code: 0,
+                })
+                .map_err(Usage)
+        }
     }
 }
 
