@@ -30,10 +30,11 @@ pub fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// `h` as a number strictly between 0 and 1 (its top 53 bits, offset by half a step), for
-/// weighted rendezvous scores.
+/// `h` as a number strictly between 0 and 1 (its top 52 bits, offset by half a step), for
+/// weighted rendezvous scores. Not 53 bits: `1 − 2^-54` is not a double and would round
+/// to 1, whose logarithm is 0.
 pub fn unit(h: u64) -> f64 {
-    ((h >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    ((h >> 12) as f64 + 0.5) / (1u64 << 52) as f64
 }
 
 /// The natural logarithm of `x > 0`, computed with `+`, `*` and `/` only.
