@@ -222,7 +222,8 @@ struct CheckArgs {
 #[derive(Args)]
 struct RingArgs {
     /// How keys are placed: mod (hash mod N), ring (consistent hashing with vnodes), jump
-    /// (jump consistent hash) or rendezvous (highest random weight)
+    /// (jump consistent hash), rendezvous (highest random weight) or range (ranges of
+    /// names; a join splits the fullest)
     #[arg(long, value_name = "S", value_parser = scheme)]
     scheme: Scheme,
     /// Nodes before the change: node-1 … node-N

@@ -13,6 +13,11 @@
 //! - [`Scheme::Rendezvous`]: the member with the highest score for the key (Thaler and
 //!   Ravishankar 1996) by `u = mix(hash(key) ^ hash(member))`, as the weighted-HRW
 //!   score `−w / ln(u)` (Schindelhauer and Schomaker 2005; equal weights order as `u`).
+//! - [`Scheme::Range`]: keys in name order, cut into ranges, each held by one member (as
+//!   Bigtable's tablets and HBase's regions are). A join splits the fullest range at its
+//!   median and takes the upper half; a leaver's ranges go to the least-loaded members.
+//!   Names that sort together (timestamps, a shared prefix) all land in one range: the
+//!   hot spot that hashing avoids.
 //!
 //! Big vectors sit behind `Rc` and are copied only when changed, so a placement is
 //! cheap to clone.
@@ -44,11 +49,19 @@ pub enum Scheme {
     Jump,
     /// Rendezvous (highest random weight) hashing.
     Rendezvous,
+    /// Range partitioning: each node holds ranges of the keys in name order.
+    Range,
 }
 
 impl Scheme {
     /// Every scheme.
-    pub const ALL: [Scheme; 4] = [Scheme::Mod, Scheme::Ring, Scheme::Jump, Scheme::Rendezvous];
+    pub const ALL: [Scheme; 5] = [
+        Scheme::Mod,
+        Scheme::Ring,
+        Scheme::Jump,
+        Scheme::Rendezvous,
+        Scheme::Range,
+    ];
 
     /// Its name in scenarios and on the command line.
     pub fn name(self) -> &'static str {
@@ -57,6 +70,7 @@ impl Scheme {
             Scheme::Ring => "ring",
             Scheme::Jump => "jump",
             Scheme::Rendezvous => "rendezvous",
+            Scheme::Range => "range",
         }
     }
 
@@ -72,6 +86,7 @@ impl Scheme {
             Scheme::Ring => "Consistent hashing",
             Scheme::Jump => "Jump hash",
             Scheme::Rendezvous => "Rendezvous (HRW)",
+            Scheme::Range => "Range partitioning",
         }
     }
 }
@@ -106,6 +121,18 @@ pub struct Point {
     pub member: MemberId,
     /// Which of the member's points.
     pub vnode: u32,
+}
+
+/// A range of the key space (scheme Range): the keys whose names sort from `start` up to
+/// the next range's start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyRange {
+    /// Its first name (`""` for the first range).
+    pub start: String,
+    /// Who holds it.
+    pub member: MemberId,
+    /// How many keys it holds.
+    pub keys: u64,
 }
 
 /// What a change did.
@@ -176,6 +203,8 @@ pub struct Placement {
     points: Rc<Vec<Point>>,
     /// Rendezvous: each key's winning score.
     best: Rc<Vec<f64>>,
+    /// Range: each range's first name and holder, in name order (the first starts at "").
+    bounds: Rc<Vec<(String, MemberId)>>,
 }
 
 impl Placement {
@@ -206,7 +235,26 @@ impl Placement {
             by_hash: Rc::new(Vec::new()),
             points: Rc::new(Vec::new()),
             best: Rc::new(Vec::new()),
+            bounds: Rc::new(Vec::new()),
         };
+        if scheme == Scheme::Range {
+            // One range per member, cut at even shares of the keys in name order.
+            let mut names: Vec<String> = (0..count).map(generated).collect();
+            crate::sort::sort(&mut names);
+            let n = p.members.len();
+            let mut bounds: Vec<(String, MemberId)> = Vec::with_capacity(n);
+            for (i, m) in p.members.iter().enumerate() {
+                let start = if i == 0 {
+                    String::new()
+                } else {
+                    names.get(i * count / n).cloned().unwrap_or_default()
+                };
+                if bounds.last().is_none_or(|(last, _)| *last < start) || i == 0 {
+                    bounds.push((start, m.id));
+                }
+            }
+            p.bounds = Rc::new(bounds);
+        }
         if scheme == Scheme::Ring {
             let mut points: Vec<Point> = p.members.iter().flat_map(points_of).collect();
             crate::sort::sort_by_key(&mut points, |pt| (pt.position, pt.member, pt.vnode));
@@ -331,6 +379,19 @@ impl Placement {
         match self.scheme {
             Scheme::Ring => self.insert_points(&member),
             Scheme::Rendezvous => self.rendezvous_join(&member),
+            Scheme::Range => {
+                // The new member takes the upper half of the fullest range, if it can be cut.
+                let fullest = self
+                    .ranges()
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(i, r)| (r.keys, std::cmp::Reverse(*i)))
+                    .map(|(i, _)| i);
+                if let Some(i) = fullest {
+                    let _ = self.cut(i, member.id);
+                }
+                self.place_all();
+            }
             Scheme::Mod | Scheme::Jump => self.place_all(),
         }
         let mut change = self.diff(&before, format!("{name} joined"));
@@ -365,6 +426,23 @@ impl Placement {
                 self.place_ring();
             }
             Scheme::Rendezvous => self.rendezvous_replace(|owner| owner == id),
+            Scheme::Range => {
+                // Each of the leaver's ranges goes to the member then holding the fewest keys.
+                let mut load = self.load_of_ranges(id);
+                let counts: Vec<u64> = self.ranges().iter().map(|r| r.keys).collect();
+                let bounds = Rc::make_mut(&mut self.bounds);
+                for (i, (_, holder)) in bounds.iter_mut().enumerate().filter(|(_, (_, h))| *h == id)
+                {
+                    let (at, _) = load
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, (m, l))| (*l, *m))
+                        .expect("another member");
+                    *holder = load[at].0;
+                    load[at].1 += counts[i];
+                }
+                self.place_all();
+            }
             Scheme::Mod | Scheme::Jump => self.place_all(),
         }
         let mut change = self.diff(&before, format!("node-{id} left"));
@@ -410,6 +488,74 @@ impl Placement {
         )
     }
 
+    /// Range: cuts range `range` at its median key; the upper half goes to the member
+    /// holding the fewest keys.
+    pub fn split_range(&mut self, range: usize) -> Result<Change, String> {
+        self.only_ranges()?;
+        let load = self.load_of_ranges(0);
+        let to = load
+            .iter()
+            .min_by_key(|(m, l)| (*l, *m))
+            .map_or(0, |(m, _)| *m);
+        let before = Rc::clone(&self.owners);
+        self.cut(range, to)?;
+        self.place_all();
+        Ok(self.diff(
+            &before,
+            format!("range {} split, upper half to node-{to}", range + 1),
+        ))
+    }
+
+    /// Range: merges range `range` with the next one, whose keys go to `range`'s holder.
+    pub fn merge_range(&mut self, range: usize) -> Result<Change, String> {
+        self.only_ranges()?;
+        if range + 1 >= self.bounds.len() {
+            return Err(format!(
+                "range {} has no next range to merge with",
+                range + 1
+            ));
+        }
+        let before = Rc::clone(&self.owners);
+        Rc::make_mut(&mut self.bounds).remove(range + 1);
+        self.place_all();
+        Ok(self.diff(
+            &before,
+            format!("ranges {} and {} merged", range + 1, range + 2),
+        ))
+    }
+
+    /// The ranges, in name order, with their key counts (empty unless [`Scheme::Range`]).
+    pub fn ranges(&self) -> Vec<KeyRange> {
+        let mut keys = vec![0u64; self.bounds.len()];
+        if !self.bounds.is_empty() {
+            for k in 0..self.key_count() {
+                keys[self.range_of(&self.key_name(k))] += 1;
+            }
+        }
+        self.bounds
+            .iter()
+            .zip(keys)
+            .map(|((start, member), keys)| KeyRange {
+                start: start.clone(),
+                member: *member,
+                keys,
+            })
+            .collect()
+    }
+
+    /// `count` keys whose names sort together, `hot-0000000…` (like timestamps or a
+    /// shared prefix): under range partitioning they all land in one range.
+    pub fn add_skewed_keys(&mut self, count: u32) -> Result<Change, String> {
+        let start = self.key_count();
+        if start + count as usize > MAX_KEYS {
+            return Err(format!("the ring holds at most {MAX_KEYS} keys"));
+        }
+        let names = (start..start + count as usize)
+            .map(|k| Some(format!("hot-{k:07}")))
+            .collect();
+        self.append(names, format!("{count} keys with one prefix added"))
+    }
+
     /// `count` more keys, `key-K…` (keys added are placed, not moved).
     pub fn add_keys(&mut self, count: u32) -> Result<Change, String> {
         let start = self.key_count();
@@ -443,7 +589,7 @@ impl Placement {
     /// Where `key` lives and its preference list of `n` distinct members.
     pub fn lookup(&self, key: &str, n: u32) -> Lookup {
         let hash = hash64(key.as_bytes());
-        let (preference, walk) = self.preference_of(hash, n);
+        let (preference, walk) = self.preference_of(key, hash, n);
         Lookup {
             key: key.to_string(),
             hash,
@@ -457,12 +603,12 @@ impl Placement {
     /// Ring: the next distinct members clockwise (Dynamo §4.3); rendezvous: the highest
     /// scores; mod and jump: the members after the owner in member order.
     pub fn preference_list(&self, key: &str, n: u32) -> Vec<MemberId> {
-        self.preference_of(hash64(key.as_bytes()), n).0
+        self.preference_of(key, hash64(key.as_bytes()), n).0
     }
 
     // ----- placing -----
 
-    fn preference_of(&self, hash: u64, n: u32) -> (Vec<MemberId>, Vec<Point>) {
+    fn preference_of(&self, key: &str, hash: u64, n: u32) -> (Vec<MemberId>, Vec<Point>) {
         let want = (n.max(1) as usize).min(self.members.len());
         let mut list = Vec::with_capacity(want);
         let mut walk = Vec::new();
@@ -489,8 +635,16 @@ impl Placement {
                 crate::sort::sort_by(&mut scored, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 list.extend(scored.iter().take(want).map(|s| s.1));
             }
-            Scheme::Mod | Scheme::Jump => {
-                let first = self.bucket(hash);
+            Scheme::Mod | Scheme::Jump | Scheme::Range => {
+                let first = if self.scheme == Scheme::Range {
+                    let holder = self.bounds[self.range_of(key)].1;
+                    self.members
+                        .iter()
+                        .position(|m| m.id == holder)
+                        .unwrap_or(0)
+                } else {
+                    self.bucket(hash)
+                };
                 let len = self.members.len();
                 list.extend((0..want).map(|i| self.members[(first + i) % len].id));
             }
@@ -526,6 +680,12 @@ impl Placement {
                     self.hashes.iter().map(|&h| highest(&seeds, h)).unzip();
                 self.owners = Rc::new(owners);
                 self.best = Rc::new(best);
+            }
+            Scheme::Range => {
+                let owners = (0..self.key_count())
+                    .map(|k| self.bounds[self.range_of(&self.key_name(k))].1)
+                    .collect();
+                self.owners = Rc::new(owners);
             }
             Scheme::Mod | Scheme::Jump => {
                 let owners = self
@@ -703,6 +863,52 @@ impl Placement {
             theory_share: None,
             joined: None,
         })
+    }
+
+    /// The index of the range holding `name`.
+    fn range_of(&self, name: &str) -> usize {
+        self.bounds
+            .partition_point(|(start, _)| start.as_str() <= name)
+            .saturating_sub(1)
+    }
+
+    /// Keys per member (by id, in member order) without `leaving`, for handing ranges out.
+    fn load_of_ranges(&self, leaving: MemberId) -> Vec<(MemberId, u64)> {
+        self.members
+            .iter()
+            .zip(self.load())
+            .filter(|(m, _)| m.id != leaving)
+            .map(|(m, l)| (m.id, l))
+            .collect()
+    }
+
+    /// Cuts range `range` at its median name; the upper half goes to `to`.
+    fn cut(&mut self, range: usize, to: MemberId) -> Result<(), String> {
+        if range >= self.bounds.len() {
+            return Err(format!("there is no range {}", range + 1));
+        }
+        let mut names: Vec<String> = (0..self.key_count())
+            .map(|k| self.key_name(k))
+            .filter(|n| self.range_of(n) == range)
+            .collect();
+        if names.len() < 2 {
+            return Err(format!("range {} holds too few keys to split", range + 1));
+        }
+        crate::sort::sort(&mut names);
+        let median = names.swap_remove(names.len() / 2);
+        Rc::make_mut(&mut self.bounds).insert(range + 1, (median, to));
+        Ok(())
+    }
+
+    fn only_ranges(&self) -> Result<(), String> {
+        if self.scheme == Scheme::Range {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} has no ranges: only range partitioning does",
+                self.scheme.title()
+            ))
+        }
     }
 
     fn sort_keys(&mut self) {
