@@ -249,7 +249,7 @@ impl Placement {
                 } else {
                     names.get(i * count / n).cloned().unwrap_or_default()
                 };
-                if bounds.last().is_none_or(|(last, _)| *last < start) || i == 0 {
+                if bounds.last().is_none_or(|(last, _)| *last < start) {
                     bounds.push((start, m.id));
                 }
             }
@@ -361,7 +361,7 @@ impl Placement {
         if self.members.len() as u32 >= MAX_MEMBERS {
             return Err(format!("the ring holds at most {MAX_MEMBERS} nodes"));
         }
-        self.check_weight(weight)?;
+        check_weight(weight)?;
         check_vnodes(vnodes, weight)?;
         if weight != 1 && !self.weighs() {
             return Err(self.no_weights());
@@ -425,10 +425,10 @@ impl Placement {
                 Rc::make_mut(&mut self.points).retain(|p| p.member != id);
                 self.place_ring();
             }
-            Scheme::Rendezvous => self.rendezvous_replace(|owner| owner == id),
+            Scheme::Rendezvous => self.rendezvous_leave(id),
             Scheme::Range => {
                 // Each of the leaver's ranges goes to the member then holding the fewest keys.
-                let mut load = self.load_of_ranges(id);
+                let mut load = self.loads_without(id);
                 let counts: Vec<u64> = self.ranges().iter().map(|r| r.keys).collect();
                 let bounds = Rc::make_mut(&mut self.bounds);
                 for (i, (_, holder)) in bounds.iter_mut().enumerate().filter(|(_, (_, h))| *h == id)
@@ -455,7 +455,7 @@ impl Placement {
         if !self.weighs() {
             return Err(self.no_weights());
         }
-        self.check_weight(weight)?;
+        check_weight(weight)?;
         let member = self
             .member(id)
             .ok_or(format!("node-{id} is not in the ring"))?;
@@ -492,7 +492,7 @@ impl Placement {
     /// holding the fewest keys.
     pub fn split_range(&mut self, range: usize) -> Result<Change, String> {
         self.only_ranges()?;
-        let load = self.load_of_ranges(0);
+        let load = self.loads_without(0);
         let to = load
             .iter()
             .min_by_key(|(m, l)| (*l, *m))
@@ -562,8 +562,7 @@ impl Placement {
         if start + count as usize > MAX_KEYS {
             return Err(format!("the ring holds at most {MAX_KEYS} keys"));
         }
-        let names = (start..start + count as usize).map(|_| None).collect();
-        self.append(names, format!("{count} keys added"))
+        self.append(vec![None; count as usize], format!("{count} keys added"))
     }
 
     /// Keys with these names (each new and not empty).
@@ -717,9 +716,37 @@ impl Placement {
 
     /// Ring: adds a member's points, then hands over the arcs they take.
     fn insert_points(&mut self, member: &Member) {
+        self.merge_points(member);
+        // Only the keys of the arcs ending at a new point change hands: those after the
+        // point before it. With keys sorted by hash each arc is one run of them (or two,
+        // when it wraps round through position 0).
+        let owners = Rc::make_mut(&mut self.owners);
+        let upto = |position: u64| {
+            self.by_hash
+                .partition_point(|&k| self.hashes[k as usize] <= position)
+        };
+        let points = &self.points;
+        for (at, p) in points.iter().enumerate() {
+            if p.member != member.id {
+                continue;
+            }
+            let before = points[(at + points.len() - 1) % points.len()].position;
+            let (from, to) = (upto(before), upto(p.position));
+            let runs = if before < p.position {
+                [from..to, 0..0]
+            } else {
+                [from..self.by_hash.len(), 0..to]
+            };
+            for i in runs.into_iter().flatten() {
+                owners[self.by_hash[i] as usize] = member.id;
+            }
+        }
+    }
+
+    /// Ring: merges a member's points into the sorted points, in one pass.
+    fn merge_points(&mut self, member: &Member) {
         let mut new: Vec<Point> = points_of(member).collect();
         crate::sort::sort_by_key(&mut new, |pt| (pt.position, pt.vnode));
-        // Merge the two sorted lists in one pass.
         let old = Rc::clone(&self.points);
         let mut merged = Vec::with_capacity(old.len() + new.len());
         let (mut i, mut j) = (0, 0);
@@ -736,42 +763,6 @@ impl Placement {
             }
         }
         self.points = Rc::new(merged);
-        // Only the keys of the arcs ending at a new point change hands: those after the
-        // point before it. With keys sorted by hash each arc is one run of them.
-        let owners = Rc::make_mut(&mut self.owners);
-        let points = &self.points;
-        for (at, p) in points.iter().enumerate() {
-            if p.member != member.id {
-                continue;
-            }
-            let before = points[(at + points.len() - 1) % points.len()].position;
-            let mut hand_over = |lo: u64, hi: u64| {
-                // Keys with lo < hash <= hi.
-                let from = self
-                    .by_hash
-                    .partition_point(|&k| self.hashes[k as usize] <= lo);
-                let to = self
-                    .by_hash
-                    .partition_point(|&k| self.hashes[k as usize] <= hi);
-                for &k in &self.by_hash[from..to] {
-                    owners[k as usize] = member.id;
-                }
-            };
-            if points.len() == 1 {
-                owners.iter_mut().for_each(|o| *o = member.id);
-            } else if before < p.position {
-                hand_over(before, p.position);
-            } else {
-                // The arc wraps round through position 0.
-                hand_over(before, u64::MAX);
-                let first = self
-                    .by_hash
-                    .partition_point(|&k| self.hashes[k as usize] <= p.position);
-                for &k in &self.by_hash[..first] {
-                    owners[k as usize] = member.id;
-                }
-            }
-        }
     }
 
     /// Rendezvous: a joiner takes each key it outscores (one score per key).
@@ -788,14 +779,14 @@ impl Placement {
         }
     }
 
-    /// Rendezvous: keys whose owner `stale` says must be placed again are, over every
-    /// member.
-    fn rendezvous_replace(&mut self, stale: impl Fn(MemberId) -> bool) {
+    /// Rendezvous: the leaver's keys are placed again over every member (no other key's
+    /// winner changed).
+    fn rendezvous_leave(&mut self, leaver: MemberId) {
         let seeds = self.seeds();
         let mut owners = (*self.owners).clone();
         let mut best = (*self.best).clone();
         for (k, &h) in self.hashes.iter().enumerate() {
-            if stale(owners[k]) {
+            if owners[k] == leaver {
                 (owners[k], best[k]) = highest(&seeds, h);
             }
         }
@@ -826,10 +817,8 @@ impl Placement {
         let m = m.clone();
         match self.scheme {
             Scheme::Ring => {
-                let points = Rc::make_mut(&mut self.points);
-                points.retain(|p| p.member != id);
-                points.extend(points_of(&m));
-                crate::sort::sort_by_key(points, |pt| (pt.position, pt.member, pt.vnode));
+                Rc::make_mut(&mut self.points).retain(|p| p.member != id);
+                self.merge_points(&m);
                 self.place_ring();
             }
             // A weight changes every score of the member: a key may come or go.
@@ -873,7 +862,7 @@ impl Placement {
     }
 
     /// Keys per member (by id, in member order) without `leaving`, for handing ranges out.
-    fn load_of_ranges(&self, leaving: MemberId) -> Vec<(MemberId, u64)> {
+    fn loads_without(&self, leaving: MemberId) -> Vec<(MemberId, u64)> {
         self.members
             .iter()
             .zip(self.load())
@@ -951,13 +940,13 @@ impl Placement {
             self.scheme.title()
         )
     }
+}
 
-    fn check_weight(&self, weight: u32) -> Result<(), String> {
-        if (1..=MAX_WEIGHT).contains(&weight) {
-            Ok(())
-        } else {
-            Err(format!("a weight is from 1 to {MAX_WEIGHT}"))
-        }
+fn check_weight(weight: u32) -> Result<(), String> {
+    if (1..=MAX_WEIGHT).contains(&weight) {
+        Ok(())
+    } else {
+        Err(format!("a weight is from 1 to {MAX_WEIGHT}"))
     }
 }
 
